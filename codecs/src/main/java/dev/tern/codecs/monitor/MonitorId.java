@@ -1,0 +1,104 @@
+package dev.tern.codecs.monitor;
+
+import dev.tern.codecs.monitor.sbe.MonitorKind;
+
+import static dev.tern.codecs.monitor.sbe.MonitorKind.COUNTER;
+import static dev.tern.codecs.monitor.sbe.MonitorKind.GAUGE;
+
+/**
+ * The registry of Tern monitor IDs: adding a monitor is one line here and one {@code add}/{@code set} call where the
+ * event happens. IDs are stable numbers: never renumber or reuse one, since monitoring centers keep their history.
+ * <p>
+ * Ranges: 1-99 monitor file itself, 100-199 agent, 200-299 center, 300-399 transport, 400-599 KVSvr storage and
+ * replication, 600-699 gateway, 700-999 logic services, 1000-1999 demo and tests, 100000 and up synthetic (perf).
+ */
+public enum MonitorId
+{
+    MONITOR_UNKNOWN_ID(1, "monitor.unknown_id", COUNTER, "calls", "add/set/setMax calls naming an undeclared ID"),
+    MONITOR_ERRORS(2, "monitor.errors", COUNTER, "errors", "unexpected errors recorded in this file's error log"),
+
+    AGENT_SAMPLES(100, "agent.samples", COUNTER, "samples", "sampling passes over all monitor files"),
+    AGENT_SAMPLE_NANOS(101, "agent.sample_nanos", GAUGE, "ns", "duration of the last sampling pass"),
+    AGENT_FILES(102, "agent.files", GAUGE, "files", "monitor files being sampled"),
+    AGENT_IDS(103, "agent.ids", GAUGE, "ids", "distinct IDs in the last sample"),
+    AGENT_REPORTS_SENT(104, "agent.reports_sent", COUNTER, "messages", "report messages sent to the center"),
+    AGENT_REPORTS_BUFFERED(105, "agent.reports_buffered", GAUGE, "reports", "reports waiting for the center"),
+    AGENT_REPORTS_DROPPED(106, "agent.reports_dropped", COUNTER, "reports", "reports dropped: buffer full while the center was down"),
+    AGENT_BACK_PRESSURE(107, "agent.back_pressure", COUNTER, "events", "offers refused by the center's publication"),
+    AGENT_FILES_REPLACED(108, "agent.files_replaced", COUNTER, "files", "monitor files replaced by a restarted writer"),
+    AGENT_SCRAPES(109, "agent.scrapes", COUNTER, "requests", "/metrics requests served"),
+
+    CENTER_REPORTS(200, "center.reports", COUNTER, "messages", "report messages received"),
+    CENTER_VALUES(201, "center.values", COUNTER, "values", "ID-Values stored"),
+    CENTER_MALFORMED(202, "center.malformed", COUNTER, "messages", "received messages dropped as malformed"),
+    CENTER_AGENTS(203, "center.agents", GAUGE, "agents", "machines that reported in the last minute"),
+    CENTER_ALARMS_ACTIVE(204, "center.alarms_active", GAUGE, "alarms", "alarms currently firing"),
+    CENTER_ALARMS_FIRED(205, "center.alarms_fired", COUNTER, "alarms", "alarm transitions to firing"),
+    CENTER_WEBHOOK_FAILURES(206, "center.webhook_failures", COUNTER, "posts", "webhook POSTs that failed"),
+    CENTER_PAGE_REQUESTS(207, "center.page_requests", COUNTER, "requests", "HTTP requests served"),
+
+    DEMO_REQUESTS(1000, "demo.requests", COUNTER, "requests", "requests the demo process pretends to serve"),
+    DEMO_LATENCY_MAX_US(1001, "demo.latency_max_us", GAUGE, "us", "largest simulated latency of the interval"),
+    DEMO_QUEUE_DEPTH(1002, "demo.queue_depth", GAUGE, "items", "simulated queue depth");
+
+    private final int id;
+    private final String metricName;
+    private final MonitorKind kind;
+    private final String unit;
+    private final String description;
+
+    MonitorId(final int id, final String metricName, final MonitorKind kind, final String unit, final String description)
+    {
+        this.id = id;
+        this.metricName = metricName;
+        this.kind = kind;
+        this.unit = unit;
+        this.description = description;
+    }
+
+    /** @return the stable numeric ID. */
+    public int id()
+    {
+        return id;
+    }
+
+    /** @return the dotted name, e.g. {@code agent.samples}. */
+    public String metricName()
+    {
+        return metricName;
+    }
+
+    /** @return counter (reported as deltas) or gauge (reported as values). */
+    public MonitorKind kind()
+    {
+        return kind;
+    }
+
+    /** @return the unit of the value, e.g. {@code ns}, {@code requests}. */
+    public String unit()
+    {
+        return unit;
+    }
+
+    /** @return what the ID measures, for people. */
+    public String description()
+    {
+        return description;
+    }
+
+    /**
+     * @param id a numeric monitor ID.
+     * @return the registry entry with that ID, or null when the registry has none.
+     */
+    public static MonitorId find(final int id)
+    {
+        for (final MonitorId monitorId : values())
+        {
+            if (monitorId.id == id)
+            {
+                return monitorId;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tern.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the operator commands that {@code bin/tern} runs: each subcommand is a class of its own with
+ * {@code --help}. Exit codes: 0 success, 1 failure, 2 bad usage.
+ */
+@Command(
+    name = "tern",
+    mixinStandardHelpOptions = true,
+    versionProvider = TernVersion.class,
+    description = "Tern operator commands.",
+    subcommands = {
+        CommandLine.HelpCommand.class,
+    })
+public final class TernTool implements Runnable
+{
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public void run()
+    {
+        spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * @param args the subcommand and its arguments.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** @return the command line with every subcommand, for tests that run commands in-process. */
+    public static CommandLine commandLine()
+    {
+        return new CommandLine(new TernTool());
+    }
+}
