@@ -1,0 +1,57 @@
+package dev.tern.storage.replication;
+
+/**
+ * Counts of a replica's work, read by its node's monitor and by tests. Written by the replica's thread only.
+ */
+public final class ReplicaStats
+{
+    public long requests;
+    public long reads;
+    public long replies;
+    public long repliesDropped;
+    public long malformed;
+    public long foreign;
+    public long wrongGroup;
+    public long busy;
+    public long opsTimedOut;
+    public long retriesJoined;
+    public long duplicatesAnswered;
+    public long fastPathWrites;
+    public long preparesSent;
+    public long preparesReceived;
+    public long preparesRejected;
+    public long proposals;
+    public long reproposals;
+    public long acceptsReceived;
+    public long acceptsRejected;
+    public long acceptsMissingValue;
+    public long acceptsBehind;
+    public long acceptRoundsAbandoned;
+    public long decided;
+    public long commitsApplied;
+    public long commitsWaitedTooLong;
+    public long backoffs;
+    public long readsUnsettled;
+    public long readsFetched;
+    public long fetchesSent;
+    public long fetchesServed;
+    public long keysInstalled;
+    public long recordsShipped;
+    public long recordsReceived;
+    public long duplicateRecords;
+    public long corruptRecords;
+    public long streamGaps;
+    public long catchUpRequests;
+    public long catchUpsServed;
+    public long shipBackPressure;
+
+    @Override
+    public String toString()
+    {
+        return "requests=" + requests + " reads=" + reads + " decided=" + decided + " fastPath=" + fastPathWrites +
+            " prepares=" + preparesSent + " rejected=" + (preparesRejected + acceptsRejected) +
+            " reproposals=" + reproposals + " fetches=" + fetchesSent + " installs=" + keysInstalled +
+            " gaps=" + streamGaps + " catchUps=" + catchUpRequests + " timeouts=" + opsTimedOut +
+            " malformed=" + malformed + " duplicates=" + duplicatesAnswered;
+    }
+}
