@@ -97,7 +97,7 @@ final class FileSampler implements AutoCloseable
     int sample(final long nowMs)
     {
         table.beginSample();
-        scan(nowMs);
+        scanDirectory(nowMs);
         for (int i = 0, size = order.size(); i < size; i++)
         {
             final TrackedFile file = order.get(i);
@@ -114,6 +114,20 @@ final class FileSampler implements AutoCloseable
         removeBroken();
         firstScan = false;
         return table.sampledCount();
+    }
+
+    /**
+     * Find the directory's files without taking deltas: the agent does it on start, so that files present then are
+     * known (and baselined) before the first sample.
+     *
+     * @param nowMs the time now, ms since epoch.
+     */
+    void scan(final long nowMs)
+    {
+        table.beginSample();
+        scanDirectory(nowMs);
+        removeBroken();
+        firstScan = false;
     }
 
     /** @return the files sampled, live or finished, in the order found. */
@@ -144,7 +158,7 @@ final class FileSampler implements AutoCloseable
         files.clear();
     }
 
-    private void scan(final long nowMs)
+    private void scanDirectory(final long nowMs)
     {
         listed.clear();
         final String[] names = dir.list();

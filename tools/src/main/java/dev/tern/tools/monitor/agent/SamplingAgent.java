@@ -77,6 +77,8 @@ final class SamplingAgent implements Agent
     public void onStart()
     {
         final long nowMs = clock.time();
+        sampler.scan(nowMs);
+        lastSampleMs = nowMs;
         nextSampleMs = nowMs - nowMs % intervalMs + intervalMs;
         nextDeclareAllMs = nowMs + declareIntervalMs;
     }
