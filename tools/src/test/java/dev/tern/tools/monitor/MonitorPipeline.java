@@ -71,8 +71,7 @@ public final class MonitorPipeline implements AutoCloseable
             .machine(MACHINE)
             .httpHost("127.0.0.1")
             .httpPort(0)
-            .bufferReports(bufferReports)
-            .idleStrategy("sleep"));
+            .bufferReports(bufferReports));
         return agent;
     }
 

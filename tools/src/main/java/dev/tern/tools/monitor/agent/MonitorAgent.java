@@ -6,12 +6,11 @@ import dev.tern.codecs.monitor.MonitorId;
 import dev.tern.tools.monitor.Http;
 import dev.tern.tools.monitor.MonitorProtocol;
 import dev.tern.transport.EmbeddedDriver;
-import dev.tern.transport.IdleStrategies;
-import dev.tern.transport.TransportConfiguration;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -100,7 +99,8 @@ public final class MonitorAgent implements AutoCloseable
                 new ReportBuffer(ctx.bufferReports, ctx.bufferBytes),
                 publisher,
                 monitor);
-            runner = new AgentRunner(IdleStrategies.of(ctx.idleStrategy), monitor.errorHandler(), null, samplingAgent);
+            runner = new AgentRunner(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(ctx.idleMaxParkMs)), monitor.errorHandler(), null, samplingAgent);
 
             if (ctx.httpPort >= 0)
             {
@@ -199,7 +199,7 @@ public final class MonitorAgent implements AutoCloseable
         private long declareIntervalMs = AgentConfiguration.declareIntervalMs();
         private String aeronDir = AgentConfiguration.aeronDir();
         private String monitorName = AgentConfiguration.monitorName();
-        private String idleStrategy = TransportConfiguration.idleStrategy();
+        private int idleMaxParkMs = AgentConfiguration.idleMaxParkMs();
         private Aeron aeron;
         private EpochClock epochClock;
         private long sessionId;
@@ -244,7 +244,10 @@ public final class MonitorAgent implements AutoCloseable
                 throw new IllegalArgumentException("declareIntervalMs=" + declareIntervalMs +
                     " must be at least intervalMs=" + intervalMs);
             }
-            IdleStrategies.of(idleStrategy);
+            if (idleMaxParkMs < 1 || idleMaxParkMs > 1000)
+            {
+                throw new IllegalArgumentException("idleMaxParkMs=" + idleMaxParkMs + " must be in [1, 1000]");
+            }
             if (null == epochClock)
             {
                 epochClock = SystemEpochClock.INSTANCE;
@@ -384,9 +387,10 @@ public final class MonitorAgent implements AutoCloseable
             return monitorName;
         }
 
-        public Context idleStrategy(final String idleStrategy)
+        /** @param idleMaxParkMs the longest park of the duty cycle when idle, ms. */
+        public Context idleMaxParkMs(final int idleMaxParkMs)
         {
-            this.idleStrategy = idleStrategy;
+            this.idleMaxParkMs = idleMaxParkMs;
             return this;
         }
 

@@ -37,6 +37,6 @@ class MonitorAgentContextTest
         assertTrue(errorOf(new MonitorAgent.Context().bufferReports(0)).startsWith("bufferReports=0"));
         assertTrue(errorOf(new MonitorAgent.Context().bufferBytes(1000)).startsWith("bufferBytes=1000"));
         assertTrue(errorOf(new MonitorAgent.Context().declareIntervalMs(10)).startsWith("declareIntervalMs=10"));
-        assertTrue(errorOf(new MonitorAgent.Context().idleStrategy("spin")).startsWith("idle strategy=spin"));
+        assertTrue(errorOf(new MonitorAgent.Context().idleMaxParkMs(0)).startsWith("idleMaxParkMs=0"));
     }
 }
