@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,14 +95,24 @@ public final class TestHttp
         return numbers;
     }
 
-    /** Records the body of every POST to any path; answers 200. */
+    /** Records the body of every POST to any path; answers 200, or 500 to the first few POSTs when asked to. */
     public static final class WebhookReceiver implements AutoCloseable
     {
         private final HttpServer server;
         private final List<String> bodies = new CopyOnWriteArrayList<>();
+        private final AtomicInteger failuresLeft;
 
         public WebhookReceiver()
         {
+            this(0);
+        }
+
+        /**
+         * @param failFirst how many POSTs to answer with 500 (not recorded) before answering 200.
+         */
+        public WebhookReceiver(final int failFirst)
+        {
+            failuresLeft = new AtomicInteger(failFirst);
             try
             {
                 server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -112,14 +123,20 @@ public final class TestHttp
             }
             server.createContext("/", exchange ->
             {
+                int status = 200;
                 try (InputStream in = exchange.getRequestBody())
                 {
-                    if ("POST".equals(exchange.getRequestMethod()))
+                    final String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    if (failuresLeft.getAndDecrement() > 0)
                     {
-                        bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        status = 500;
+                    }
+                    else if ("POST".equals(exchange.getRequestMethod()))
+                    {
+                        bodies.add(body);
                     }
                 }
-                exchange.sendResponseHeaders(200, -1);
+                exchange.sendResponseHeaders(status, -1);
                 exchange.close();
             });
             server.start();

@@ -87,7 +87,7 @@ final class SamplingAgent implements Agent
     {
         final long nowMs = clock.time();
         int work = 0;
-        if (nowMs >= nextSampleMs)
+        if (nowMs >= nextSampleMs || nowMs < lastSampleMs)
         {
             sample(nowMs);
             work++;
@@ -128,7 +128,9 @@ final class SamplingAgent implements Agent
     {
         final long startNs = System.nanoTime();
         final long sampleTimeMs = nowMs - nowMs % intervalMs;
-        final int coveredMs = (int)(lastSampleMs > 0 ? sampleTimeMs - lastSampleMs : intervalMs);
+        // a wall clock stepped back (NTP) must not stall sampling nor claim a negative interval
+        final long sinceLastMs = sampleTimeMs - lastSampleMs;
+        final int coveredMs = (int)(sinceLastMs > 0 && sinceLastMs <= Integer.MAX_VALUE ? sinceLastMs : intervalMs);
         lastSampleMs = sampleTimeMs;
         nextSampleMs = sampleTimeMs + intervalMs;
 
