@@ -36,19 +36,16 @@ public final class MonitorAgent implements AutoCloseable
     private final Monitor monitor;
     private final EmbeddedDriver driver;
     private final Publication publication;
-    private final SamplingAgent samplingAgent;
     private final AgentRunner runner;
     private final Http.Server http;
 
     private MonitorAgent(final Context ctx, final Monitor monitor, final EmbeddedDriver driver,
-        final Publication publication, final SamplingAgent samplingAgent, final AgentRunner runner,
-        final Http.Server http)
+        final Publication publication, final AgentRunner runner, final Http.Server http)
     {
         this.ctx = ctx;
         this.monitor = monitor;
         this.driver = driver;
         this.publication = publication;
-        this.samplingAgent = samplingAgent;
         this.runner = runner;
         this.http = http;
     }
@@ -139,7 +136,7 @@ public final class MonitorAgent implements AutoCloseable
             }
 
             AgentRunner.startOnThread(runner);
-            return new MonitorAgent(ctx, monitor, driver, publication, samplingAgent, runner, http);
+            return new MonitorAgent(ctx, monitor, driver, publication, runner, http);
         }
         catch (final RuntimeException ex)
         {
@@ -176,11 +173,6 @@ public final class MonitorAgent implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(http, runner, publication, driver, monitor);
-    }
-
-    SamplingAgent samplingAgent()
-    {
-        return samplingAgent;
     }
 
     /**
