@@ -180,16 +180,16 @@ final class FileSampler implements AutoCloseable
             {
                 retire(file, i);
             }
+            else if (file.reader.isReplaced())
+            {
+                filesReplaced++;
+                retire(file, i);
+            }
             else if (file.reader.isTruncated())
             {
                 reject(file.fileName, new IllegalStateException("monitor file " + file.reader.file() +
                     " was truncated while mapped; skipped until replaced"));
                 drop(file, i);
-            }
-            else if (file.reader.isReplaced())
-            {
-                filesReplaced++;
-                retire(file, i);
             }
         }
 

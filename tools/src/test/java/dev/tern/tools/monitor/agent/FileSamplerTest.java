@@ -111,6 +111,25 @@ class FileSamplerTest
     }
 
     @Test
+    void shouldTakeAFileReplacedByASmallerOneAsReplacedNotTruncated()
+    {
+        final Monitor first = writer("svc");
+        first.add(REQUESTS, 10);
+        sample();
+        first.close();
+        final Monitor smaller = Monitor.launch(new Monitor.Context().dir(dir).name("svc").maxCounters(64)
+            .heartbeatIntervalMs(0));
+        monitors.add(smaller);
+        smaller.declare(MonitorId.DEMO_REQUESTS);
+        smaller.add(REQUESTS, 4);
+
+        assertEquals(4L, sample().get(REQUESTS));
+        assertEquals(1, sampler.filesReplaced());
+        assertEquals(0, sampler.invalidFiles());
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    @Test
     void shouldStopSummingTheGaugesOfAClosedFile()
     {
         final Monitor stopping = writer("stopping");
