@@ -1,5 +1,9 @@
 package dev.tern.tools;
 
+import dev.tern.tools.monitor.AgentCommand;
+import dev.tern.tools.monitor.CountersCommand;
+import dev.tern.tools.monitor.DemoCommand;
+import dev.tern.tools.monitor.MonitorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +18,10 @@ import picocli.CommandLine.Command;
     description = "Tern operator commands.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        CountersCommand.class,
+        AgentCommand.class,
+        MonitorCommand.class,
+        DemoCommand.class,
     })
 public final class TernTool implements Runnable
 {

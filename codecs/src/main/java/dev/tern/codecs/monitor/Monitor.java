@@ -17,7 +17,6 @@ import org.agrona.concurrent.status.CountersReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -454,7 +453,7 @@ public final class Monitor implements AutoCloseable
             }
             if (null == host)
             {
-                host = localHostName();
+                host = MonitorConfiguration.hostName();
             }
             if (null == epochClock)
             {
@@ -542,19 +541,6 @@ public final class Monitor implements AutoCloseable
         public EpochClock epochClock()
         {
             return epochClock;
-        }
-
-        private static String localHostName()
-        {
-            try
-            {
-                return InetAddress.getLocalHost().getHostName();
-            }
-            catch (final IOException ex)
-            {
-                final String env = System.getenv("HOSTNAME");
-                return null != env && !env.isEmpty() ? env : "localhost";
-            }
         }
     }
 }

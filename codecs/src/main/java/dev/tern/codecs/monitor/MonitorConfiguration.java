@@ -1,6 +1,8 @@
 package dev.tern.codecs.monitor;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
 
 /**
  * System properties of the monitor file, and their defaults. The only place they are read.
@@ -47,6 +49,24 @@ public final class MonitorConfiguration
         final File shm = new File("/dev/shm");
         final File base = shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
         return new File(new File(base, "tern-" + user), "monitor");
+    }
+
+    /**
+     * The name this machine reports under: the local host name, else {@code $HOSTNAME}, else {@code localhost}.
+     *
+     * @return the machine's name.
+     */
+    public static String hostName()
+    {
+        try
+        {
+            return InetAddress.getLocalHost().getHostName();
+        }
+        catch (final IOException ex)
+        {
+            final String env = System.getenv("HOSTNAME");
+            return null != env && !env.isEmpty() ? env : "localhost";
+        }
     }
 
     public static int maxCounters()

@@ -145,6 +145,16 @@ public final class MonitorFileReader implements AutoCloseable
         }
     }
 
+    /**
+     * A file cut shorter than its mapping would fault on the next read of the missing pages: check before reading.
+     *
+     * @return true when the file on disk is now shorter than the length mapped, or is gone.
+     */
+    public boolean isTruncated()
+    {
+        return file.length() < mapped.capacity();
+    }
+
     /** @return the file read. */
     public File file()
     {

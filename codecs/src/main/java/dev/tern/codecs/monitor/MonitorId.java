@@ -27,6 +27,8 @@ public enum MonitorId
     AGENT_BACK_PRESSURE(107, "agent.back_pressure", COUNTER, "events", "offers refused by the center's publication"),
     AGENT_FILES_REPLACED(108, "agent.files_replaced", COUNTER, "files", "monitor files replaced by a restarted writer"),
     AGENT_SCRAPES(109, "agent.scrapes", COUNTER, "requests", "/metrics requests served"),
+    AGENT_FILES_INVALID(110, "agent.files_invalid", GAUGE, "files", "monitor files skipped in the last scan: not a valid Tern monitor file"),
+    AGENT_DECLARATIONS_SENT(111, "agent.declarations_sent", COUNTER, "messages", "ID declaration messages sent to the center"),
 
     CENTER_REPORTS(200, "center.reports", COUNTER, "messages", "report messages received"),
     CENTER_VALUES(201, "center.values", COUNTER, "values", "ID-Values stored"),
@@ -36,6 +38,11 @@ public enum MonitorId
     CENTER_ALARMS_FIRED(205, "center.alarms_fired", COUNTER, "alarms", "alarm transitions to firing"),
     CENTER_WEBHOOK_FAILURES(206, "center.webhook_failures", COUNTER, "posts", "webhook POSTs that failed"),
     CENTER_PAGE_REQUESTS(207, "center.page_requests", COUNTER, "requests", "HTTP requests served"),
+    CENTER_LATE_VALUES(208, "center.late_values", COUNTER, "values", "values dropped: older than the series' latest point"),
+    CENTER_WEBHOOK_DROPPED(209, "center.webhook_dropped", COUNTER, "events", "alarm events not delivered: retries exhausted or queue full"),
+    CENTER_STORE_TRUNCATED(210, "center.store_truncated", COUNTER, "bytes", "bytes of torn or corrupt records cut from the store on start"),
+    CENTER_REPORT_DELAY_MS(211, "center.report_delay_ms", GAUGE, "ms", "receive time minus sample time of the last complete report"),
+    CENTER_STORE_BYTES(212, "center.store_bytes", COUNTER, "bytes", "bytes appended to the store"),
 
     DEMO_REQUESTS(1000, "demo.requests", COUNTER, "requests", "requests the demo process pretends to serve"),
     DEMO_LATENCY_MAX_US(1001, "demo.latency_max_us", GAUGE, "us", "largest simulated latency of the interval"),
