@@ -103,7 +103,6 @@ public final class StorageNode implements Agent, AutoCloseable
     private static final int PUT_IF_ABSENT = 1;
     private static final int PUT_IF_VERSION = 2;
     private static final int MAX_VALUE_FILES = 16;
-    private static final int SNAPSHOT_SLOTS_PER_CYCLE = 64 * 1024;
     private static final long PUBLISH_INTERVAL_MS = 100;
     private static final int FINISH_RUNNING = 0;
     private static final int FINISH_DONE = 1;
@@ -1679,7 +1678,7 @@ public final class StorageNode implements Agent, AutoCloseable
     {
         final long start = snapshotWriter.length();
         final long slots = index.slotCount();
-        final long slotLimit = Math.min(slots, snapshotCursor + SNAPSHOT_SLOTS_PER_CYCLE);
+        final long slotLimit = Math.min(slots, snapshotCursor + Math.max(1024, ctx.snapshotBytesPerCycle() / 4));
         try
         {
             while (snapshotCursor < slotLimit && snapshotWriter.length() - start < ctx.snapshotBytesPerCycle())
@@ -1815,7 +1814,6 @@ public final class StorageNode implements Agent, AutoCloseable
     {
         if (null != snapshotFinisher)
         {
-            joinFinisher();
             completeSnapshot(epochClock.time());
         }
         if (null != snapshotWriter)
