@@ -48,6 +48,10 @@ final class RequestTable
      */
     int find(final long clientId)
     {
+        if (EMPTY == clientId)
+        {
+            return -1;
+        }
         int slot = slotOf(clientId);
         while (true)
         {

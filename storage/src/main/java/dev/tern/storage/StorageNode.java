@@ -111,6 +111,7 @@ public final class StorageNode implements Agent, AutoCloseable
     private static final String SNAPSHOT_DIR = "snapshots";
     private static final String DAMAGED_DIR = "damaged";
     private static final String LOCK_FILE = "node.lock";
+    private static final int GENESIS_GENERATION = 0;
 
     private final Context ctx;
     private final int nodeId;
@@ -150,6 +151,8 @@ public final class StorageNode implements Agent, AutoCloseable
     private final ValueView internalValue = new ValueView();
     private final TableBatch singleRow = new TableBatch();
     private final BinlogRecordHandler replayHandler = this::onReplayRecord;
+    private final BinlogRecordHandler genesisCheck = this::onFirstRecord;
+    private boolean startsAtGenesis;
 
     private final int[] valueFileGenerations = new int[MAX_VALUE_FILES];
     private final FileChannel[] valueFiles = new FileChannel[MAX_VALUE_FILES];
@@ -2061,6 +2064,11 @@ public final class StorageNode implements Agent, AutoCloseable
     private void clearState()
     {
         dropValueFilesExcept(-1);
+        resetMemory();
+    }
+
+    private void resetMemory()
+    {
         index.clear();
         arena.reset();
         cache.reset();
@@ -2180,7 +2188,8 @@ public final class StorageNode implements Agent, AutoCloseable
             catch (final IllegalArgumentException | UncheckedIOException ex)
             {
                 errorHandler.onError(ex);
-                clearState();
+                closeValueFiles();
+                resetMemory();
                 moveToDamaged(file);
             }
         }
@@ -2204,6 +2213,11 @@ public final class StorageNode implements Agent, AutoCloseable
             else if (replayFrom < 0)
             {
                 reader.toStart();
+                if (1 == reader.read(genesisCheck, 1) && !startsAtGenesis)
+                {
+                    throw new IllegalStateException("binlog in " + binlog.dir() + " no longer starts with its first " +
+                        "record and no snapshot is usable (see " + damagedDir + "); install a snapshot from a peer");
+                }
             }
             if (replay)
             {
@@ -2229,6 +2243,11 @@ public final class StorageNode implements Agent, AutoCloseable
             errorHandler.onError(new IllegalStateException("binlog " + binlog.dir() + " damaged at index " +
                 Long.toHexString(firstBad) + " (" + ResultCode.name(damage) + "): cut off " + recoveryTruncated +
                 " record(s) from there, moved to " + damagedDir));
+        }
+        if (null == latestSnapshot && binlog.lastIndex() < 0)
+        {
+            // the genesis mark: a binlog that no longer starts with it lost cycles and cannot rebuild the store alone
+            appendMark(GENESIS_GENERATION, 0);
         }
         recoveryMs = (System.nanoTime() - startNs) / 1_000_000;
     }
@@ -2272,6 +2291,13 @@ public final class StorageNode implements Agent, AutoCloseable
                 index.maxKeys() + " or arenaBytes=" + arena.capacity());
         }
         applyRecord(entry, hash, r, location, false);
+    }
+
+    private void onFirstRecord(final long location, final BinlogRecord r)
+    {
+        startsAtGenesis = BinlogRecord.SNAPSHOT_MARK == r.type() && BinlogRecord.MARK_VALUE_LENGTH == r.valueLength() &&
+            GENESIS_GENERATION == r.buffer().getLong(r.valueOffset(), ByteOrder.LITTLE_ENDIAN);
+        onReplayRecord(location, r);
     }
 
     private void moveToDamaged(final File file)

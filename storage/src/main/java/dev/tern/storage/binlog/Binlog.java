@@ -287,7 +287,7 @@ public final class Binlog implements AutoCloseable
      *
      * @param firstBadIndex the index of the first record that failed its check, or the index after the last
      *                      readable record when the queue could not be read further.
-     * @return records dropped from the damaged cycle's file and later ones, as far as they were counted.
+     * @return records cut off, as far as they could be read (at least 1).
      */
     public long truncateFrom(final long firstBadIndex)
     {
@@ -310,14 +310,7 @@ public final class Binlog implements AutoCloseable
                 rebuiltCycle = rewriteCycle(cycles.toIndex(badCycle, 0), firstBadIndex, rebuilt);
             }
             final List<CycleFile> files = cycleFiles();
-            for (final CycleFile cycleFile : files)
-            {
-                if (cycleFile.cycle >= badCycle)
-                {
-                    dropped += countRecords(cycleFile.cycle);
-                }
-            }
-            dropped -= badSequence;
+            dropped = countReadableFrom(firstBadIndex);
             closeQueue();
             for (final CycleFile cycleFile : files)
             {
@@ -347,7 +340,7 @@ public final class Binlog implements AutoCloseable
                 open();
             }
         }
-        return Math.max(0, dropped);
+        return dropped;
     }
 
     /** @return the queue directory. */
@@ -464,16 +457,31 @@ public final class Binlog implements AutoCloseable
         return files[0];
     }
 
-    private long countRecords(final int cycle)
+    private long countReadableFrom(final long index)
     {
-        try
+        long count = 0;
+        try (ExcerptTailer tailer = queue.createTailer())
         {
-            return queue.countExcerpts(rollCycle().toIndex(cycle, 0), rollCycle().toIndex(cycle + 1, 0) - 1);
+            if (tailer.moveToIndex(index))
+            {
+                while (true)
+                {
+                    try (DocumentContext dc = tailer.readingDocument())
+                    {
+                        if (!dc.isPresent())
+                        {
+                            break;
+                        }
+                        count++;
+                    }
+                }
+            }
         }
         catch (final RuntimeException ex)
         {
-            return 0;
+            // the damage may stop Chronicle itself: what was counted is what could be read
         }
+        return Math.max(1, count);
     }
 
     private List<CycleFile> cycleFiles()
