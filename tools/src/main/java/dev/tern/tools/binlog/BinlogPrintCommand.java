@@ -8,9 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.io.File;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -28,8 +26,8 @@ final class BinlogPrintCommand implements Callable<Integer>
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The node's directory (holding binlog/) or the binlog directory.")
-    private File dir;
+    @CommandLine.Mixin
+    private BinlogLocation location;
 
     @Option(names = "--from", paramLabel = "INDEX", description = "First index to print, decimal or 0x-hex (default: the first record).")
     private String from;
@@ -40,9 +38,6 @@ final class BinlogPrintCommand implements Callable<Integer>
     @Option(names = "--key", paramLabel = "KEY", description = "Print only the records of this key (UTF-8).")
     private String key;
 
-    @Option(names = "--max-record-length", paramLabel = "BYTES", description = "Largest record to expect (default: ${DEFAULT-VALUE}).")
-    private int maxRecordLength = BinlogCommand.DEFAULT_MAX_RECORD_LENGTH;
-
     public Integer call()
     {
         final CommandLine commandLine = spec.commandLine();
@@ -50,7 +45,7 @@ final class BinlogPrintCommand implements Callable<Integer>
         final PrintWriter err = commandLine.getErr();
         final UnsafeBuffer keyBytes = null == key ? null : new UnsafeBuffer(key.getBytes(StandardCharsets.UTF_8));
         final int[] printed = {0};
-        try (Binlog binlog = BinlogCommand.open(commandLine, dir, maxRecordLength);
+        try (Binlog binlog = location.open(commandLine);
             BinlogReader reader = binlog.newReader())
         {
             if (null != from)

@@ -10,8 +10,6 @@ import dev.tern.storage.snapshot.SnapshotReader;
 import org.agrona.collections.Long2LongHashMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.File;
 import java.io.PrintWriter;
@@ -33,11 +31,8 @@ final class BinlogVerifyCommand implements Callable<Integer>
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The node's directory (holding binlog/) or the binlog directory.")
-    private File dir;
-
-    @Option(names = "--max-record-length", paramLabel = "BYTES", description = "Largest record to expect (default: ${DEFAULT-VALUE}).")
-    private int maxRecordLength = BinlogCommand.DEFAULT_MAX_RECORD_LENGTH;
+    @CommandLine.Mixin
+    private BinlogLocation location;
 
     private final Long2LongHashMap versions = new Long2LongHashMap(0);
     private long records;
@@ -50,7 +45,7 @@ final class BinlogVerifyCommand implements Callable<Integer>
         final PrintWriter out = commandLine.getOut();
         final PrintWriter err = commandLine.getErr();
         int status = 0;
-        try (Binlog binlog = BinlogCommand.open(commandLine, dir, maxRecordLength);
+        try (Binlog binlog = location.open(commandLine);
             BinlogReader reader = binlog.newReader())
         {
             reader.toStart();
@@ -120,7 +115,7 @@ final class BinlogVerifyCommand implements Callable<Integer>
 
     private int verifySnapshots(final PrintWriter out, final PrintWriter err)
     {
-        final File[] files = new File(dir, "snapshots").listFiles((d, name) -> name.endsWith(SnapshotFormat.SUFFIX));
+        final File[] files = new File(location.dir(), "snapshots").listFiles((d, name) -> name.endsWith(SnapshotFormat.SUFFIX));
         if (null == files)
         {
             return 0;
@@ -129,7 +124,7 @@ final class BinlogVerifyCommand implements Callable<Integer>
         int status = 0;
         for (final File file : files)
         {
-            try (SnapshotReader reader = new SnapshotReader(file, maxRecordLength))
+            try (SnapshotReader reader = new SnapshotReader(file, location.maxRecordLength()))
             {
                 long frames = 0;
                 int result;
