@@ -10,6 +10,7 @@ import dev.tern.storage.binlog.BinlogRecordWriter;
 import dev.tern.storage.cache.ValueCache;
 import dev.tern.storage.index.KeyIndex;
 import dev.tern.storage.memory.Crc32cChecksum;
+import dev.tern.storage.memory.MappedFileReader;
 import dev.tern.storage.memory.NativeMemory;
 import dev.tern.storage.memory.OffHeapArena;
 import dev.tern.storage.memory.ValueRef;
@@ -141,7 +142,6 @@ public final class StorageNode implements Agent, AutoCloseable
     private final BinlogRecord valueRecord = new BinlogRecord();
     private final UnsafeBuffer staging;
     private final UnsafeBuffer scratch;
-    private final ByteBuffer frameBytes;
     private final UnsafeBuffer frameView;
     private final SnapshotFrame snapshotFrame = new SnapshotFrame();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
@@ -153,9 +153,11 @@ public final class StorageNode implements Agent, AutoCloseable
     private final BinlogRecordHandler replayHandler = this::onReplayRecord;
     private final BinlogRecordHandler genesisCheck = this::onFirstRecord;
     private boolean startsAtGenesis;
+    private BinlogReader replayReader;
+    private int replayDamage;
 
     private final int[] valueFileGenerations = new int[MAX_VALUE_FILES];
-    private final FileChannel[] valueFiles = new FileChannel[MAX_VALUE_FILES];
+    private final MappedFileReader[] valueFiles = new MappedFileReader[MAX_VALUE_FILES];
     private final File[] valueFilePaths = new File[MAX_VALUE_FILES];
     private int valueFileCount;
 
@@ -243,8 +245,7 @@ public final class StorageNode implements Agent, AutoCloseable
             requests = new RequestTable(ctx.requestTableCapacity());
             staging = new UnsafeBuffer(new byte[maxRecordLength]);
             scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(maxValueLength));
-            frameBytes = ByteBuffer.allocateDirect(maxFrameLength(maxValueLength));
-            frameView = new UnsafeBuffer(frameBytes);
+            frameView = new UnsafeBuffer(0, 0);
             binlog = new Binlog(new File(ctx.dir(), BINLOG_DIR), damagedDir, ctx.rollCycleValue(), ctx.durability(),
                 epochClock, maxRecordLength);
             opened.add(binlog);
@@ -902,7 +903,7 @@ public final class StorageNode implements Agent, AutoCloseable
             final long markIndex = appendMark(generation, 0);
             snapshotWriter = new SnapshotWriter(partial, maxFrameLength(maxValueLength), generation, markIndex, markIndex,
                 nodeId, epochClock.time());
-            addValueFile(generation, snapshotWriter.channel(), partial);
+            addValueFile(generation, partial);
             final SnapshotWriter writer = snapshotWriter;
             requests.forEach((clientId, sequence, code, version) -> writer.writeRequest(clientId, sequence, code, version));
             snapshotGeneration = generation;
@@ -1244,13 +1245,15 @@ public final class StorageNode implements Agent, AutoCloseable
         return append(frame, 0, length);
     }
 
+    /**
+     * @return the record's location, where its value is read back; the index goes to {@link #lastWriteIndex}.
+     */
     private long append(final DirectBuffer frame, final int offset, final int length)
     {
-        final long location = binlog.append(frame, offset, length);
+        lastWriteIndex = binlog.append(frame, offset, length);
         binlogAppends++;
         binlogBytes += length;
-        lastWriteIndex = location;
-        return location;
+        return binlog.lastAppendedLocation();
     }
 
     private long appendMark(final int generation, final long flags)
@@ -1259,7 +1262,8 @@ public final class StorageNode implements Agent, AutoCloseable
         markValue.putLong(8, flags, ByteOrder.LITTLE_ENDIAN);
         final int frameLength = recordWriter.encode(staging, 0, BinlogRecord.SNAPSHOT_MARK, 0, 0, nodeId, 0, 0,
             nanoClock.nanoTime(), empty, 0, 0, markValue, 0, BinlogRecord.MARK_VALUE_LENGTH);
-        return append(staging, frameLength);
+        append(staging, frameLength);
+        return lastWriteIndex;
     }
 
     private boolean fits(final long entry, final int keyLength, final boolean newTable, final long table, final int newRows)
@@ -1597,7 +1601,7 @@ public final class StorageNode implements Agent, AutoCloseable
             errorHandler.onError(new IllegalStateException("stored value unreadable at " +
                 (ValueRef.isSnapshotLocation(location) ? "snapshot generation " +
                 ValueRef.snapshotGeneration(location) + " offset " + ValueRef.snapshotOffset(location) :
-                "binlog index " + Long.toHexString(location)) + ": " + ResultCode.name(result)));
+                "binlog location 0x" + Long.toHexString(location)) + ": " + ResultCode.name(result)));
             return ResultCode.DATA_UNAVAILABLE;
         }
         if (0 != newCacheRef)
@@ -1610,9 +1614,8 @@ public final class StorageNode implements Agent, AutoCloseable
 
     private int loadFromBinlog(final long location, final long row, final long target, final int length)
     {
-        try
         {
-            final int result = binlog.beginRead(location, valueRecord);
+            final int result = binlog.readAt(location, valueRecord);
             if (ResultCode.OK != result)
             {
                 return result;
@@ -1641,10 +1644,6 @@ public final class StorageNode implements Agent, AutoCloseable
             UnsafeApi.copyMemory(buffer.byteArray(), buffer.addressOffset() + offset, null, target, length);
             return ResultCode.OK;
         }
-        finally
-        {
-            binlog.endRead();
-        }
     }
 
     private int loadFromSnapshot(final long location, final long target, final int length)
@@ -1659,8 +1658,15 @@ public final class StorageNode implements Agent, AutoCloseable
         {
             snapshotWriter.flush();
         }
-        final int result = SnapshotReader.readFrame(
-            valueFiles[file], ValueRef.snapshotOffset(location), frameBytes, frameView, snapshotFrame);
+        final MappedFileReader reader = valueFiles[file];
+        final long position = ValueRef.snapshotOffset(location);
+        final int available = reader.available(position);
+        if (available < SnapshotFormat.FRAME_HEADER_LENGTH)
+        {
+            return ResultCode.DATA_UNAVAILABLE;
+        }
+        frameView.wrap(reader.address(position, available), available);
+        final int result = snapshotFrame.wrap(frameView, 0, available);
         if (ResultCode.OK != result)
         {
             return result;
@@ -1898,7 +1904,7 @@ public final class StorageNode implements Agent, AutoCloseable
         try (SnapshotReader reader = new SnapshotReader(file, maxFrameLength(maxValueLength)))
         {
             final int generation = reader.generation();
-            addValueFile(generation, FileChannel.open(file.toPath(), StandardOpenOption.READ), file);
+            addValueFile(generation, file);
             long table = NULL;
             long rowsLeft = 0;
             boolean ended = false;
@@ -1976,10 +1982,6 @@ public final class StorageNode implements Agent, AutoCloseable
                 }
             }
             return new SnapshotInfo(file, generation, reader.replayFromIndex(), reader.sourceIndex(), reader.sourceNodeId());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read snapshot " + file, ex);
         }
     }
 
@@ -2077,15 +2079,14 @@ public final class StorageNode implements Agent, AutoCloseable
 
     // ---------------------------------------------------------------- internals: value files
 
-    private void addValueFile(final int generation, final FileChannel channel, final File path)
+    private void addValueFile(final int generation, final File path)
     {
         if (valueFileCount == MAX_VALUE_FILES)
         {
-            CloseHelper.quietClose(channel);
             throw new IllegalStateException("too many snapshot files in use");
         }
         valueFileGenerations[valueFileCount] = generation;
-        valueFiles[valueFileCount] = channel;
+        valueFiles[valueFileCount] = new MappedFileReader(path, maxFrameLength(maxValueLength));
         valueFilePaths[valueFileCount] = path;
         valueFileCount++;
     }
@@ -2153,6 +2154,40 @@ public final class StorageNode implements Agent, AutoCloseable
     private void recover()
     {
         final long startNs = System.nanoTime();
+        final long firstBad = recoverOnce();
+        if (BinlogReader.NO_DAMAGE != firstBad)
+        {
+            recoveryTruncated = binlog.truncateFrom(firstBad);
+            errorHandler.onError(new IllegalStateException("binlog " + binlog.dir() + " damaged at index 0x" +
+                Long.toHexString(firstBad) + " (" + ResultCode.name(replayDamage) + "): cut off " + recoveryTruncated +
+                " record(s) from there, moved to " + damagedDir));
+            // the cut rewrote the damaged cycle file, so start again from a clean slate on the repaired binlog
+            closeValueFiles();
+            resetMemory();
+            latestSnapshot = null;
+            if (BinlogReader.NO_DAMAGE != recoverOnce())
+            {
+                throw new IllegalStateException("binlog " + binlog.dir() + " still damaged after cutting its tail");
+            }
+        }
+        if (null == latestSnapshot && binlog.lastIndex() < 0)
+        {
+            // the genesis mark: a binlog that no longer starts with it lost cycles and cannot rebuild the store alone
+            appendMark(GENESIS_GENERATION, 0);
+        }
+        recoveryMs = (System.nanoTime() - startNs) / 1_000_000;
+    }
+
+    /**
+     * Load the latest usable snapshot and replay the binlog after it.
+     *
+     * @return the index of the first damaged record, or {@link BinlogReader#NO_DAMAGE}.
+     */
+    private long recoverOnce()
+    {
+        recoveryRecords = 0;
+        recoveryBytes = 0;
+        replayDamage = ResultCode.OK;
         final File[] files = snapshotDir.listFiles();
         final List<File> complete = new ArrayList<>();
         if (null != files)
@@ -2195,11 +2230,9 @@ public final class StorageNode implements Agent, AutoCloseable
         }
 
         final long replayFrom = null != latestSnapshot ? latestSnapshot.replayFromIndex() : -1;
-        long firstBad;
-        int damage;
         try (BinlogReader reader = binlog.newReader())
         {
-            boolean replay = true;
+            replayReader = reader;
             if (replayFrom >= 0 && !reader.moveTo(replayFrom))
             {
                 if (binlog.lastIndex() >= replayFrom)
@@ -2208,9 +2241,9 @@ public final class StorageNode implements Agent, AutoCloseable
                         Long.toHexString(replayFrom) + " that snapshot " + latestSnapshot.file() +
                         " replays from; install a snapshot from a peer");
                 }
-                replay = false;
+                return BinlogReader.NO_DAMAGE;
             }
-            else if (replayFrom < 0)
+            if (replayFrom < 0)
             {
                 reader.toStart();
                 if (1 == reader.read(genesisCheck, 1) && !startsAtGenesis)
@@ -2219,40 +2252,29 @@ public final class StorageNode implements Agent, AutoCloseable
                         "record and no snapshot is usable (see " + damagedDir + "); install a snapshot from a peer");
                 }
             }
-            if (replay)
+            int read;
+            do
             {
-                int read;
-                do
-                {
-                    read = reader.read(replayHandler, 4096);
-                }
-                while (read > 0);
+                read = reader.read(replayHandler, 4096);
             }
+            while (read > 0);
             final long lastRead = reader.lastReadIndex();
-            firstBad = reader.damagedIndex();
-            damage = reader.damage();
-            if (BinlogReader.NO_DAMAGE == firstBad && replay && binlog.lastIndex() > lastRead)
+            replayDamage = reader.damage();
+            long firstBad = reader.damagedIndex();
+            if (BinlogReader.NO_DAMAGE == firstBad && binlog.lastIndex() > lastRead)
             {
                 firstBad = lastRead >= 0 ? lastRead + 1 : (replayFrom >= 0 ? replayFrom : binlog.firstIndex());
-                damage = ResultCode.INVALID_RECORD;
+                replayDamage = ResultCode.INVALID_RECORD;
             }
+            return firstBad;
         }
-        if (BinlogReader.NO_DAMAGE != firstBad)
+        finally
         {
-            recoveryTruncated = Math.max(1, binlog.truncateFrom(firstBad));
-            errorHandler.onError(new IllegalStateException("binlog " + binlog.dir() + " damaged at index " +
-                Long.toHexString(firstBad) + " (" + ResultCode.name(damage) + "): cut off " + recoveryTruncated +
-                " record(s) from there, moved to " + damagedDir));
+            replayReader = null;
         }
-        if (null == latestSnapshot && binlog.lastIndex() < 0)
-        {
-            // the genesis mark: a binlog that no longer starts with it lost cycles and cannot rebuild the store alone
-            appendMark(GENESIS_GENERATION, 0);
-        }
-        recoveryMs = (System.nanoTime() - startNs) / 1_000_000;
     }
 
-    private void onReplayRecord(final long location, final BinlogRecord r)
+    private void onReplayRecord(final long binlogIndex, final BinlogRecord r)
     {
         recoveryRecords++;
         recoveryBytes += r.length();
@@ -2265,7 +2287,7 @@ public final class StorageNode implements Agent, AutoCloseable
         {
             if (null != ctx.replicationRecordHandler())
             {
-                ctx.replicationRecordHandler().onRecord(location, r);
+                ctx.replicationRecordHandler().onRecord(binlogIndex, r);
             }
             return;
         }
@@ -2273,7 +2295,7 @@ public final class StorageNode implements Agent, AutoCloseable
         if (ResultCode.OK != check)
         {
             invalidRecords++;
-            errorHandler.onError(new IllegalStateException("binlog record " + Long.toHexString(location) +
+            errorHandler.onError(new IllegalStateException("binlog record 0x" + Long.toHexString(binlogIndex) +
                 " skipped in recovery: " + ResultCode.name(check)));
             return;
         }
@@ -2290,14 +2312,14 @@ public final class StorageNode implements Agent, AutoCloseable
             throw new IllegalStateException("binlog " + binlog.dir() + " does not fit: raise indexCapacity=" +
                 index.maxKeys() + " or arenaBytes=" + arena.capacity());
         }
-        applyRecord(entry, hash, r, location, false);
+        applyRecord(entry, hash, r, replayReader.location(), false);
     }
 
-    private void onFirstRecord(final long location, final BinlogRecord r)
+    private void onFirstRecord(final long binlogIndex, final BinlogRecord r)
     {
         startsAtGenesis = BinlogRecord.SNAPSHOT_MARK == r.type() && BinlogRecord.MARK_VALUE_LENGTH == r.valueLength() &&
             GENESIS_GENERATION == r.buffer().getLong(r.valueOffset(), ByteOrder.LITTLE_ENDIAN);
-        onReplayRecord(location, r);
+        onReplayRecord(binlogIndex, r);
     }
 
     private void moveToDamaged(final File file)

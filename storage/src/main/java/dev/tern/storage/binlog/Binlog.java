@@ -2,6 +2,7 @@ package dev.tern.storage.binlog;
 
 import dev.tern.storage.Durability;
 import dev.tern.storage.ResultCode;
+import dev.tern.storage.memory.MappedFileReader;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -14,6 +15,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -40,6 +42,9 @@ import java.util.List;
  */
 public final class Binlog implements AutoCloseable
 {
+    /** Location of no record. */
+    public static final long NO_LOCATION = Long.MAX_VALUE;
+    private static final int POSITION_BITS = 40;
     private static final String CYCLE_SUFFIX = ".cq4";
     private static final String QUEUE_METADATA_FILE = "metadata.cq4t";
 
@@ -55,9 +60,10 @@ public final class Binlog implements AutoCloseable
     private final UnsafeBuffer appendView = new UnsafeBuffer(0, 0);
     private SingleChronicleQueue queue;
     private ExcerptAppender appender;
-    private ExcerptTailer valueTailer;
-    private DocumentContext readContext;
+    private final Int2ObjectHashMap<MappedFileReader> cycleReaders = new Int2ObjectHashMap<>();
+    private RollingResourcesCache cycleNames;
     private long lastAppendedIndex = -1;
+    private long lastAppendedLocation = NO_LOCATION;
     private long durableIndex = -1;
     private File lastSyncedFile;
     private long bytesSinceSync;
@@ -140,6 +146,7 @@ public final class Binlog implements AutoCloseable
             final long address = bytes.addressForWrite(position);
             appendView.wrap(address, length);
             appendView.putBytes(0, frame, offset, length);
+            lastAppendedLocation = location(appender.cycle(), position);
         }
         lastAppendedIndex = appender.lastIndexAppended();
         bytesSinceSync += length + 4;
@@ -190,41 +197,62 @@ public final class Binlog implements AutoCloseable
     }
 
     /**
-     * Open a record to read it back (a value that is not cached). The view stays valid until {@link #endRead()},
-     * which must be called before the next append or read.
-     *
-     * @param index  a binlog index.
-     * @param record the view to point at the frame.
-     * @return {@link ResultCode#OK}, {@link ResultCode#DATA_UNAVAILABLE} when the index is gone or never existed, or
-     * the frame's check failure.
+     * @return the location of the last record appended by this binlog: where {@link #readAt} finds it again.
      */
-    public int beginRead(final long index, final BinlogRecord record)
+    public long lastAppendedLocation()
     {
-        if (null == valueTailer)
-        {
-            valueTailer = queue.createTailer();
-            valueTailer.singleThreadedCheckDisabled(true);
-        }
-        if (!valueTailer.moveToIndex(index))
-        {
-            return ResultCode.DATA_UNAVAILABLE;
-        }
-        readContext = valueTailer.readingDocument();
-        if (!readContext.isPresent() || readContext.index() != index)
-        {
-            return ResultCode.DATA_UNAVAILABLE;
-        }
-        return wrapDocument(readContext, record, readView, readCopy);
+        return lastAppendedLocation;
     }
 
-    /** Close the record opened by {@link #beginRead}. */
-    public void endRead()
+    /**
+     * Read a record back by its location (a value that is not cached), straight from the memory-mapped cycle file:
+     * no search of Chronicle's index. The view stays valid until the cycle file is deleted.
+     *
+     * @param location from {@link #lastAppendedLocation()} or {@link BinlogReader#location()}.
+     * @param record   the view to point at the frame.
+     * @return {@link ResultCode#OK}, {@link ResultCode#DATA_UNAVAILABLE} when the cycle file is gone or too short, or
+     * the frame's check failure.
+     */
+    public int readAt(final long location, final BinlogRecord record)
     {
-        if (null != readContext)
+        final int cycle = cycleOf(location);
+        MappedFileReader reader = cycleReaders.get(cycle);
+        if (null == reader)
         {
-            readContext.close();
-            readContext = null;
+            final File file = cycleFile(cycle);
+            if (!file.exists())
+            {
+                return ResultCode.DATA_UNAVAILABLE;
+            }
+            reader = new MappedFileReader(file, readCopy.capacity());
+            cycleReaders.put(cycle, reader);
         }
+        final long position = positionOf(location);
+        final int available = reader.available(position);
+        if (available < BinlogRecord.MIN_FRAME_LENGTH)
+        {
+            return ResultCode.DATA_UNAVAILABLE;
+        }
+        readView.wrap(reader.address(position, available), available);
+        return record.wrapPrefix(readView, 0, available);
+    }
+
+    /**
+     * @return the location of a record: its cycle and its offset in the cycle's file.
+     */
+    public static long location(final int cycle, final long position)
+    {
+        return ((long)cycle << POSITION_BITS) | position;
+    }
+
+    static int cycleOf(final long location)
+    {
+        return (int)(location >>> POSITION_BITS);
+    }
+
+    static long positionOf(final long location)
+    {
+        return location & ((1L << POSITION_BITS) - 1);
     }
 
     /**
@@ -267,9 +295,17 @@ public final class Binlog implements AutoCloseable
         int deleted = 0;
         for (final CycleFile cycleFile : cycleFiles())
         {
-            if (cycleFile.cycle < floorCycle && cycleFile.cycle < currentCycle && cycleFile.file.delete())
+            if (cycleFile.cycle < floorCycle && cycleFile.cycle < currentCycle)
             {
-                deleted++;
+                final MappedFileReader reader = cycleReaders.remove(cycleFile.cycle);
+                if (null != reader)
+                {
+                    reader.close();
+                }
+                if (cycleFile.file.delete())
+                {
+                    deleted++;
+                }
             }
         }
         if (deleted > 0)
@@ -393,16 +429,13 @@ public final class Binlog implements AutoCloseable
             builder.rollCycle(rollCycle).blockSize(blockSize);
         }
         queue = builder.build();
+        cycleNames = null;
     }
 
     private void closeQueue()
     {
-        endRead();
-        if (null != valueTailer)
-        {
-            valueTailer.close();
-            valueTailer = null;
-        }
+        cycleReaders.values().forEach(MappedFileReader::close);
+        cycleReaders.clear();
         if (null != appender)
         {
             appender.close();
@@ -484,11 +517,25 @@ public final class Binlog implements AutoCloseable
         return Math.max(1, count);
     }
 
+    private File cycleFile(final int cycle)
+    {
+        return cycleNames().resourceFor(cycle).path;
+    }
+
+    private RollingResourcesCache cycleNames()
+    {
+        if (null == cycleNames)
+        {
+            cycleNames = new RollingResourcesCache(rollCycle(), queue.epoch(),
+                name -> new File(dir, name + CYCLE_SUFFIX),
+                file -> file.getName().substring(0, file.getName().length() - CYCLE_SUFFIX.length()));
+        }
+        return cycleNames;
+    }
+
     private List<CycleFile> cycleFiles()
     {
-        final RollingResourcesCache names = new RollingResourcesCache(rollCycle(), queue.epoch(),
-            name -> new File(dir, name + CYCLE_SUFFIX),
-            file -> file.getName().substring(0, file.getName().length() - CYCLE_SUFFIX.length()));
+        final RollingResourcesCache names = cycleNames();
         final List<CycleFile> result = new ArrayList<>();
         final File[] files = dir.listFiles((d, name) -> name.endsWith(CYCLE_SUFFIX));
         if (null != files)

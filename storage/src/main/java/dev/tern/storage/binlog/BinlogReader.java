@@ -27,6 +27,7 @@ public final class BinlogReader implements AutoCloseable
     private long damagedIndex = NO_DAMAGE;
     private int damage = ResultCode.OK;
     private long lastReadIndex = -1;
+    private long location = Binlog.NO_LOCATION;
 
     BinlogReader(final Binlog binlog, final ExcerptTailer tailer, final UnsafeBuffer copy)
     {
@@ -101,6 +102,7 @@ public final class BinlogReader implements AutoCloseable
                     break;
                 }
                 lastReadIndex = index;
+                location = Binlog.location(tailer.cycle(), dc.wire().bytes().readPosition());
                 handler.onRecord(index, record);
                 count++;
             }
@@ -118,6 +120,15 @@ public final class BinlogReader implements AutoCloseable
     public int damage()
     {
         return damage;
+    }
+
+    /**
+     * @return the location of the record being handed to the handler (valid during the call): where
+     * {@link Binlog#readAt} reads it back without a search.
+     */
+    public long location()
+    {
+        return location;
     }
 
     /** @return the index of the last record handed out, -1 when none yet. */

@@ -81,6 +81,22 @@ public final class BinlogRecord
      */
     public int wrap(final DirectBuffer buffer, final int offset, final int length)
     {
+        return wrap(buffer, offset, length, true);
+    }
+
+    /**
+     * Check the frame that starts at {@code offset} and point this view at it, when its end is not known: the frame
+     * may be followed by anything within {@code available}.
+     *
+     * @return as {@link #wrap(DirectBuffer, int, int)}.
+     */
+    public int wrapPrefix(final DirectBuffer buffer, final int offset, final int available)
+    {
+        return wrap(buffer, offset, available, false);
+    }
+
+    private int wrap(final DirectBuffer buffer, final int offset, final int length, final boolean exact)
+    {
         this.buffer = buffer;
         this.offset = offset;
         this.length = 0;
@@ -137,7 +153,7 @@ public final class BinlogRecord
             return ResultCode.INVALID_RECORD;
         }
         final int messageEnd = valueOffset + valueLength;
-        if (end - messageEnd > MAX_PADDING)
+        if (exact && end - messageEnd > MAX_PADDING)
         {
             return ResultCode.INVALID_RECORD;
         }

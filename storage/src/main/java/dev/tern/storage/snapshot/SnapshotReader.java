@@ -16,8 +16,7 @@ import static dev.tern.storage.snapshot.SnapshotFormat.*;
 
 /**
  * Reads a snapshot file from start to end, checking the header and every frame: recovery and installation load a
- * node from it, tools inspect it. Also reads single frames by offset ({@link #readFrame}) for values. Not
- * thread-safe.
+ * node from it, tools inspect it. Not thread-safe.
  */
 public final class SnapshotReader implements AutoCloseable
 {
@@ -156,44 +155,6 @@ public final class SnapshotReader implements AutoCloseable
     public File file()
     {
         return file;
-    }
-
-    /**
-     * Read one frame by its offset, with a positioned read.
-     *
-     * @param channel the snapshot file.
-     * @param offset  the frame's offset.
-     * @param scratch a direct buffer large enough for the largest frame.
-     * @param view    wraps {@code scratch}.
-     * @param frame   pointed at the frame read.
-     * @return {@link ResultCode#OK} or why the frame is unreadable.
-     */
-    public static int readFrame(
-        final FileChannel channel, final long offset, final ByteBuffer scratch, final UnsafeBuffer view, final SnapshotFrame frame)
-    {
-        try
-        {
-            scratch.clear().limit(FRAME_HEADER_LENGTH);
-            if (readFully(channel, scratch, offset) < FRAME_HEADER_LENGTH)
-            {
-                return ResultCode.INVALID_RECORD;
-            }
-            final int length = view.getInt(FRAME_LENGTH_OFFSET, ORDER);
-            if (length < FRAME_HEADER_LENGTH || length > scratch.capacity())
-            {
-                return ResultCode.INVALID_RECORD;
-            }
-            scratch.limit(length).position(FRAME_HEADER_LENGTH);
-            if (readFully(channel, scratch, offset + FRAME_HEADER_LENGTH) < length - FRAME_HEADER_LENGTH)
-            {
-                return ResultCode.INVALID_RECORD;
-            }
-            return frame.wrap(view, 0, length);
-        }
-        catch (final IOException ex)
-        {
-            return ResultCode.DATA_UNAVAILABLE;
-        }
     }
 
     public void close()

@@ -99,15 +99,31 @@ class BinlogTest
     }
 
     @Test
-    void shouldReadBackARecordByIndex()
+    void shouldReadBackARecordByItsLocation()
     {
-        final long[] indices = appendAll(3);
+        append("v0");
+        append("v1");
+        final long location = binlog.lastAppendedLocation();
+        append("v2");
         final BinlogRecord record = new BinlogRecord();
-        assertEquals(ResultCode.OK, binlog.beginRead(indices[1], record));
+        assertEquals(ResultCode.OK, binlog.readAt(location, record));
         assertEquals("v1", record.buffer().getStringWithoutLengthAscii(record.valueOffset(), record.valueLength()));
-        binlog.endRead();
-        assertEquals(ResultCode.DATA_UNAVAILABLE, binlog.beginRead(indices[2] + 5, record));
-        binlog.endRead();
+        assertEquals(ResultCode.DATA_UNAVAILABLE, binlog.readAt(Binlog.location(12345, 64), record));
+    }
+
+    @Test
+    void shouldGiveTheReadersRecordLocationsThatReadBack()
+    {
+        appendAll(3);
+        final List<Long> locations = new ArrayList<>();
+        try (BinlogReader reader = binlog.newReader())
+        {
+            reader.toStart();
+            reader.read((index, record) -> locations.add(reader.location()), 10);
+        }
+        final BinlogRecord record = new BinlogRecord();
+        assertEquals(ResultCode.OK, binlog.readAt(locations.get(2), record));
+        assertEquals("v2", record.buffer().getStringWithoutLengthAscii(record.valueOffset(), record.valueLength()));
     }
 
     @Test
