@@ -442,7 +442,7 @@ public final class StorageNode implements Agent, AutoCloseable
             requestSequence, nanoClock.nanoTime(), key, keyOffset, keyLength, batch);
         final long location = append(staging, frameLength);
         record.wrap(staging, 0, frameLength);
-        applyTableOps(entry, key, keyOffset, keyLength, hash, record, location, true);
+        applyTableOps(entry, key, keyOffset, keyLength, hash, record, location);
         return accepted(clientId, requestSequence, current + 1);
     }
 
@@ -565,7 +565,7 @@ public final class StorageNode implements Agent, AutoCloseable
             return rejectFull();
         }
         final long location = append(frame, offset, record.length());
-        applyRecord(entry, hash, record, location, true);
+        applyRecord(entry, hash, record, location);
         return accepted(record.clientId(), record.requestSequence(), version);
     }
 
@@ -1138,7 +1138,7 @@ public final class StorageNode implements Agent, AutoCloseable
         final int frameLength = recordWriter.encode(staging, 0, BinlogRecord.KV_PUT, current + 1, 0, nodeId,
             clientId, requestSequence, nanoClock.nanoTime(), key, keyOffset, keyLength, value, valueOffset, valueLength);
         final long location = append(staging, frameLength);
-        applyPut(entry, key, keyOffset, keyLength, hash, current + 1, location, value, valueOffset, valueLength, true);
+        applyPut(entry, key, keyOffset, keyLength, hash, current + 1, location, valueLength);
         return accepted(clientId, requestSequence, current + 1);
     }
 
@@ -1425,7 +1425,7 @@ public final class StorageNode implements Agent, AutoCloseable
 
     // ---------------------------------------------------------------- internals: applying records
 
-    private void applyRecord(final long entry, final long hash, final BinlogRecord r, final long location, final boolean live)
+    private void applyRecord(final long entry, final long hash, final BinlogRecord r, final long location)
     {
         final int type = r.type();
         final DirectBuffer buffer = r.buffer();
@@ -1433,12 +1433,11 @@ public final class StorageNode implements Agent, AutoCloseable
         final int keyLength = r.keyLength();
         if (BinlogRecord.KV_PUT == type)
         {
-            applyPut(entry, buffer, keyOffset, keyLength, hash, r.version(), location,
-                buffer, r.valueOffset(), r.valueLength(), live);
+            applyPut(entry, buffer, keyOffset, keyLength, hash, r.version(), location, r.valueLength());
         }
         else if (BinlogRecord.TABLE_OPS == type)
         {
-            applyTableOps(entry, buffer, keyOffset, keyLength, hash, r, location, live);
+            applyTableOps(entry, buffer, keyOffset, keyLength, hash, r, location);
         }
         else
         {
@@ -1446,22 +1445,20 @@ public final class StorageNode implements Agent, AutoCloseable
         }
     }
 
+    /**
+     * Point the key at its new value in the binlog. The cache is write-around: the new value is cached when first
+     * read, and an item holding the old value is left for the CLOCK sweep (its stamp no longer matches), so a put
+     * touches no cache memory.
+     */
     private void applyPut(
         final long knownEntry, final DirectBuffer key, final int keyOffset, final int keyLength, final long hash,
-        final long version, final long location,
-        final DirectBuffer value, final int valueOffset, final int valueLength, final boolean live)
+        final long version, final long location, final int valueLength)
     {
         final long entry = NULL != knownEntry ? knownEntry : insert(key, keyOffset, keyLength, hash);
         dropValue(entry);
         index.version(entry, version);
         index.kind(entry, KeyIndex.KIND_VALUE);
-        final long ref = entry + KeyIndex.VALUE_REF_OFFSET;
-        final long stamp = nextStamp++;
-        ValueRef.set(memory, ref, location, stamp, valueLength);
-        if (live)
-        {
-            cacheValue(ref, stamp, value, valueOffset, valueLength);
-        }
+        ValueRef.set(memory, entry + KeyIndex.VALUE_REF_OFFSET, location, nextStamp++, valueLength);
     }
 
     private void applyTombstone(final long entry, final long version)
@@ -1473,7 +1470,7 @@ public final class StorageNode implements Agent, AutoCloseable
 
     private void applyTableOps(
         final long knownEntry, final DirectBuffer key, final int keyOffset, final int keyLength, final long hash,
-        final BinlogRecord r, final long location, final boolean live)
+        final BinlogRecord r, final long location)
     {
         final long entry = NULL != knownEntry ? knownEntry : insert(key, keyOffset, keyLength, hash);
         if (KeyIndex.KIND_TABLE != index.kind(entry))
@@ -1502,7 +1499,6 @@ public final class StorageNode implements Agent, AutoCloseable
                 final long position = rows.locate(table, buffer, r.rowKeyOffset(), r.rowKeyLength());
                 if (position >= 0)
                 {
-                    dropCached(rows.recordAt(table, position) + RowDirectory.ROW_VALUE_REF_OFFSET);
                     rows.removeAt(table, position);
                 }
             }
@@ -1513,18 +1509,8 @@ public final class StorageNode implements Agent, AutoCloseable
                 {
                     throw new IllegalStateException("arena full while applying a reserved table write");
                 }
-                final long ref = row + RowDirectory.ROW_VALUE_REF_OFFSET;
-                if (rows.putFoundExisting())
-                {
-                    dropCached(ref);
-                }
                 rows.rowVersion(row, version);
-                final long stamp = nextStamp++;
-                ValueRef.set(memory, ref, location, stamp, r.rowValueLength());
-                if (live)
-                {
-                    cacheValue(ref, stamp, buffer, r.rowValueOffset(), r.rowValueLength());
-                }
+                ValueRef.set(memory, row + RowDirectory.ROW_VALUE_REF_OFFSET, location, nextStamp++, r.rowValueLength());
             }
         }
         index.version(entry, version);
@@ -1542,37 +1528,12 @@ public final class StorageNode implements Agent, AutoCloseable
 
     private void dropValue(final long entry)
     {
-        final byte kind = index.kind(entry);
-        if (KeyIndex.KIND_VALUE == kind)
+        if (KeyIndex.KIND_TABLE == index.kind(entry))
         {
-            dropCached(entry + KeyIndex.VALUE_REF_OFFSET);
-        }
-        else if (KeyIndex.KIND_TABLE == kind)
-        {
-            final long table = index.table(entry);
-            for (long position = rows.first(table); RowDirectory.END != position; position = rows.next(table, position))
-            {
-                dropCached(rows.recordAt(table, position) + RowDirectory.ROW_VALUE_REF_OFFSET);
-            }
-            rows.free(table);
+            rows.free(index.table(entry));
         }
         ValueRef.clear(memory, entry + KeyIndex.VALUE_REF_OFFSET);
         index.kind(entry, KeyIndex.KIND_NONE);
-    }
-
-    private void dropCached(final long ref)
-    {
-        cache.invalidate(ValueRef.cacheRef(memory, ref), ValueRef.stamp(memory, ref));
-    }
-
-    private void cacheValue(final long ref, final long stamp, final DirectBuffer value, final int offset, final int length)
-    {
-        final int cacheRef = cache.allocate(stamp, length);
-        if (0 != cacheRef)
-        {
-            UnsafeApi.copyMemory(value.byteArray(), value.addressOffset() + offset, null, cache.valueAddress(cacheRef), length);
-            ValueRef.cacheRef(memory, ref, cacheRef);
-        }
     }
 
     // ---------------------------------------------------------------- internals: reading values back
@@ -2312,7 +2273,7 @@ public final class StorageNode implements Agent, AutoCloseable
             throw new IllegalStateException("binlog " + binlog.dir() + " does not fit: raise indexCapacity=" +
                 index.maxKeys() + " or arenaBytes=" + arena.capacity());
         }
-        applyRecord(entry, hash, r, replayReader.location(), false);
+        applyRecord(entry, hash, r, replayReader.location());
     }
 
     private void onFirstRecord(final long binlogIndex, final BinlogRecord r)

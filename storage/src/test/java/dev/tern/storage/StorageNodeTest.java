@@ -339,12 +339,14 @@ class StorageNodeTest
             node = StorageNode.launch(context(new File(dir, "node")).monitor(monitor));
             put(node, "k", "v");
             get(node, "k");
+            get(node, "k");
             put(node, "x".repeat(2000), "v");
             node.doWork();
             node.close();
             node = null;
             assertEquals(1, monitor.get(MonitorId.STORAGE_WRITES.id()));
             assertEquals(1, monitor.get(MonitorId.STORAGE_WRITES_REJECTED.id()));
+            assertEquals(1, monitor.get(MonitorId.STORAGE_CACHE_MISSES.id()), "the first read fills the cache");
             assertEquals(1, monitor.get(MonitorId.STORAGE_CACHE_HITS.id()));
             assertEquals(1, monitor.get(MonitorId.STORAGE_KEYS.id()));
             assertTrue(monitor.get(MonitorId.STORAGE_BINLOG_BYTES.id()) > 0);

@@ -2,6 +2,7 @@ package dev.tern.perf.storage;
 
 import dev.tern.storage.ResultCode;
 import dev.tern.storage.StorageNode;
+import dev.tern.storage.ValueView;
 import dev.tern.storage.cache.ValueCache;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -14,7 +15,8 @@ import static dev.tern.perf.storage.StorageBenchmark.VALUE_LENGTH;
 /**
  * Recovery speed and memory per key of the storage node, with 16-byte keys and 128-byte values:
  * <ol>
- *   <li>load N keys (one put each) and report the load rate;</li>
+ *   <li>load N keys (one put each) and report the load rate; read each once (a cache miss served from the
+ *   binlog, which fills the cache) and report that rate;</li>
  *   <li>report bytes of memory per key beyond the key and value: index slots and arena entry, and a cache item's
  *   overhead when the value is cached;</li>
  *   <li>close, reopen: the whole binlog is replayed; report MB/s replayed and the time to start;</li>
@@ -54,6 +56,16 @@ public final class RecoveryMain
                 node.flush();
                 final double loadSeconds = seconds(start);
                 System.out.printf("loaded %,d keys in %.2f s: %,.0f puts/s%n", keys, loadSeconds, keys / loadSeconds);
+                start = System.nanoTime();
+                final ValueView view = new ValueView();
+                for (int i = 0; i < keys; i++)
+                {
+                    StorageBenchmark.key(key, i);
+                    node.get(key, 0, KEY_LENGTH, view);
+                }
+                final double readSeconds = seconds(start);
+                System.out.printf("read every key once (cache misses, from the binlog) in %.2f s: %,.0f gets/s%n",
+                    readSeconds, keys / readSeconds);
                 final double indexBytes = (node.indexAndArenaBytes() - (double)keys * KEY_LENGTH) / keys;
                 final double cacheBytesPerKey = (node.cacheUsedBytes() - (double)keys * VALUE_LENGTH) / keys;
                 System.out.printf("memory per key beyond key and value: %.1f bytes of index and arena, " +

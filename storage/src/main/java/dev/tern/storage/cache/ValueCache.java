@@ -7,15 +7,17 @@ import java.util.Arrays;
 /**
  * The store's built-in cache: a bounded off-heap cache of values, a slab allocator with CLOCK eviction per size class.
  * <p>
- * The memory is cut into {@link #PAGE_SIZE} pages; a page is given to one size class (item sizes growing by about
- * 25%) the first time that class needs room, and is cut into items of that size. When a class has no free item and
- * no page is left, its CLOCK hand sweeps its items: an item used since the last sweep gets a second chance, the first
- * one not used is evicted. Pages never move between classes once given (the slab calcification of memcached: a
- * workload whose value sizes change a lot caches less well).
+ * The memory is cut into {@link #PAGE_SIZE} pages; a page is given to one size class (item sizes in 16-byte steps
+ * up to 1 KiB, then growing by about 12.5%) the first time that class needs room, and is cut into items of that
+ * size. When a class has no free item and no page is left, its CLOCK hand sweeps its items: an item used since the
+ * last sweep gets a second chance, the first one not used is evicted. Pages never move between classes once given
+ * (the slab calcification of memcached: a workload whose value sizes change a lot caches less well).
  * <p>
  * An item holds a value and the stamp of the value reference that owns it. A reference holds the item's cache
  * reference and its own stamp; a lookup is a hit only when both stamps agree, so an evicted or reused item simply
- * stops matching and no back pointer needs updating when rows move or values change.
+ * stops matching and no back pointer needs updating when rows move or values change. The store fills the cache on
+ * reads (write-around): an item whose value was overwritten or deleted no longer matches any reference and is
+ * reclaimed by the next sweep of its class, so writes never touch cache memory.
  * <pre>
  *  item: | stamp (8) | length (4) | flags (4) | value bytes ... (class size - 16) |
  * </pre>
@@ -34,7 +36,7 @@ public final class ValueCache implements AutoCloseable
     private static final int LENGTH_OFFSET = 8;
     private static final int FLAGS_OFFSET = 12;
     private static final int REFERENCED = 1;
-    private static final int MIN_ITEM_SIZE = 48;
+    private static final int MIN_ITEM_SIZE = 32;
     private static final long NO_ITEM = -1;
     private static final int NO_PAGE = -1;
 
@@ -64,9 +66,11 @@ public final class ValueCache implements AutoCloseable
         pageCount = (int)(capacityBytes / PAGE_SIZE);
         memory = pageCount > 0 ? NativeMemory.allocate((long)pageCount * PAGE_SIZE, false) : null;
 
+        // 16-byte steps while items are small (values of a few hundred bytes are the common case and waste at
+        // most 15 bytes each), then steps of about 12.5%
         int classes = 0;
-        final int[] sizes = new int[64];
-        for (int size = MIN_ITEM_SIZE; size < PAGE_SIZE; size = Math.max(size + 8, (size * 5 / 4 + 7) & ~7))
+        final int[] sizes = new int[256];
+        for (int size = MIN_ITEM_SIZE; size < PAGE_SIZE; size = size < 1024 ? size + 16 : (size * 9 / 8 + 63) & ~63)
         {
             sizes[classes++] = size;
         }
@@ -193,7 +197,7 @@ public final class ValueCache implements AutoCloseable
         return (long)pageCount * PAGE_SIZE;
     }
 
-    /** @return bytes of items holding values. */
+    /** @return bytes of items holding values, including values since overwritten that the sweep has not reclaimed. */
     public long usedBytes()
     {
         return usedBytes;
