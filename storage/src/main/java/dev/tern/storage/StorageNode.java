@@ -1731,6 +1731,7 @@ public final class StorageNode implements Agent, AutoCloseable
             try
             {
                 writer.force();
+                writer.close();
                 Files.move(partial.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE);
                 syncDirectory(target.getParentFile());
                 finishState = FINISH_DONE;
@@ -1776,6 +1777,7 @@ public final class StorageNode implements Agent, AutoCloseable
             {
                 // the file stays as it is; values already pointing into it are read from what reached it
             }
+            CloseHelper.quietClose(snapshotWriter);
             snapshotWriter = null;
         }
     }
@@ -1789,6 +1791,7 @@ public final class StorageNode implements Agent, AutoCloseable
         if (null != snapshotWriter)
         {
             snapshotWriter.flush();
+            snapshotWriter.close();
             snapshotWriter = null;
         }
     }

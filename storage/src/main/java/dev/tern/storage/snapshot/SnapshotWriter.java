@@ -55,7 +55,7 @@ public final class SnapshotWriter implements AutoCloseable
         try
         {
             channel = FileChannel.open(file.toPath(),
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         }
         catch (final IOException ex)
         {
@@ -224,12 +224,6 @@ public final class SnapshotWriter implements AutoCloseable
     public File file()
     {
         return file;
-    }
-
-    /** @return the channel, readable, for values read back before the file is complete. */
-    public FileChannel channel()
-    {
-        return channel;
     }
 
     /**
