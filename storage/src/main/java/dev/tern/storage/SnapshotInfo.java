@@ -28,6 +28,7 @@ public final class SnapshotInfo
         return file;
     }
 
+    /** @return the snapshot's generation on this node: grows with every snapshot taken or installed. */
     public int generation()
     {
         return generation;

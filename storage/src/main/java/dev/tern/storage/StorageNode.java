@@ -1022,6 +1022,7 @@ public final class StorageNode implements Agent, AutoCloseable
         return work;
     }
 
+    /** @return the agent's name, {@code storage-node-<nodeId>}. */
     public String roleName()
     {
         return "storage-node-" + nodeId;
@@ -1052,6 +1053,7 @@ public final class StorageNode implements Agent, AutoCloseable
         CloseHelper.quietClose(lockChannel);
     }
 
+    /** Close the node when the agent runner stops. */
     public void onClose()
     {
         close();

@@ -115,26 +115,31 @@ public final class TableBatch
         return next < limit ? next : -1;
     }
 
+    /** @return the row operation at a position: a {@code RowOp} value. */
     public int op(final int position)
     {
         return buffer.getByte(position + OP_OFFSET);
     }
 
+    /** @return the row key length at a position. */
     public int rowKeyLength(final int position)
     {
         return buffer.getInt(position + KEY_LENGTH_OFFSET);
     }
 
+    /** @return where the row key at a position starts in {@link #buffer()}. */
     public int rowKeyOffset(final int position)
     {
         return position + ROW_HEADER_LENGTH;
     }
 
+    /** @return the value length at a position. */
     public int valueLength(final int position)
     {
         return buffer.getInt(position + VALUE_LENGTH_OFFSET);
     }
 
+    /** @return where the value at a position starts in {@link #buffer()}. */
     public int valueOffset(final int position)
     {
         return position + ROW_HEADER_LENGTH + rowKeyLength(position);

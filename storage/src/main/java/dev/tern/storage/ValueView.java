@@ -19,6 +19,7 @@ public final class ValueView
         return buffer;
     }
 
+    /** @return the value's length in bytes. */
     public int length()
     {
         return buffer.capacity();

@@ -4,6 +4,7 @@ import dev.tern.codecs.monitor.Monitor;
 import dev.tern.codecs.monitor.MonitorId;
 import dev.tern.storage.binlog.BinlogRecord;
 import dev.tern.storage.binlog.BinlogRecordWriter;
+import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -351,5 +352,23 @@ class StorageNodeTest
             assertEquals(1, monitor.get(MonitorId.STORAGE_KEYS.id()));
             assertTrue(monitor.get(MonitorId.STORAGE_BINLOG_BYTES.id()) > 0);
         }
+    }
+
+    @Test
+    void shouldSyncOnTheIntervalWhenOneIsSet()
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(1_000_000);
+        node = StorageNode.launch(context(dir).durability(Durability.MACHINE).syncIntervalMs(50).epochClock(clock));
+        node.flush();
+        clock.advance(100);
+        node.doWork();
+        final long before = node.durableIndex();
+        put(node, "k", "v");
+        final long index = node.lastWriteIndex();
+        assertEquals(before, node.flush(), "not due yet: the write is not durable");
+        clock.advance(50);
+        node.doWork();
+        assertEquals(index, node.durableIndex(), "the duty cycle synced when the interval came");
     }
 }

@@ -166,6 +166,7 @@ public final class BinlogRecord
         return ResultCode.OK;
     }
 
+    /** @return the buffer holding the frame; offsets returned by this view are into it. */
     public DirectBuffer buffer()
     {
         return buffer;
@@ -189,56 +190,67 @@ public final class BinlogRecord
         return buffer.getByte(blockOffset + BinlogRecordDecoder.recordTypeEncodingOffset()) & 0xFF;
     }
 
+    /** @return the key's new version after this record (0 for a mark). */
     public long version()
     {
         return buffer.getLong(blockOffset + BinlogRecordDecoder.versionEncodingOffset(), ORDER);
     }
 
+    /** @return the replication ballot that decided the version; 0 for a local write. */
     public long ballot()
     {
         return buffer.getLong(blockOffset + BinlogRecordDecoder.ballotEncodingOffset(), ORDER);
     }
 
+    /** @return the requesting client, 0 when none. */
     public long clientId()
     {
         return buffer.getLong(blockOffset + BinlogRecordDecoder.clientIdEncodingOffset(), ORDER);
     }
 
+    /** @return the client's request sequence number. */
     public long requestSequence()
     {
         return buffer.getLong(blockOffset + BinlogRecordDecoder.requestSequenceEncodingOffset(), ORDER);
     }
 
+    /** @return when the record was created, ns since the epoch. */
     public long timestampNs()
     {
         return buffer.getLong(blockOffset + BinlogRecordDecoder.timestampNsEncodingOffset(), ORDER);
     }
 
+    /** @return the node that created the record. */
     public int originNodeId()
     {
         return buffer.getInt(blockOffset + BinlogRecordDecoder.originNodeIdEncodingOffset(), ORDER);
     }
 
+    /** @return where the key starts in {@link #buffer()}. */
     public int keyOffset()
     {
         return keyOffset;
     }
 
+    /** @return the key's length. */
     public int keyLength()
     {
         return keyLength;
     }
 
+    /** @return where the value starts in {@link #buffer()}. */
     public int valueOffset()
     {
         return valueOffset;
     }
 
+    /** @return the value's length (0 for deletes and table records). */
     public int valueLength()
     {
         return valueLength;
     }
 
+    /** @return rows of a TABLE_OPS record, 0 for other types. */
     public int rowCount()
     {
         return rowCount;
@@ -280,21 +292,25 @@ public final class BinlogRecord
         return rowOp;
     }
 
+    /** @return where the current row's key starts in {@link #buffer()}. */
     public int rowKeyOffset()
     {
         return rowKeyOffset;
     }
 
+    /** @return the current row's key length. */
     public int rowKeyLength()
     {
         return rowKeyLength;
     }
 
+    /** @return where the current row's value starts in {@link #buffer()}. */
     public int rowValueOffset()
     {
         return rowValueOffset;
     }
 
+    /** @return the current row's value length (0 for DELETE). */
     public int rowValueLength()
     {
         return rowValueLength;
