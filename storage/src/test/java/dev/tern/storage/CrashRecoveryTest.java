@@ -52,7 +52,7 @@ class CrashRecoveryTest
     }
 
     @ParameterizedTest
-    @CsvSource({"11, PROCESS", "12, PROCESS", "13, MACHINE", "14, PROCESS"})
+    @CsvSource({"11, PROCESS", "12, PROCESS", "13, MACHINE", "14, PROCESS", "15, PROCESS", "16, MACHINE"})
     void shouldKeepEveryAcknowledgedWriteAcrossKill9(final long seed, final Durability durability)
     {
         crashAndCheck(seed, durability, 2);

@@ -130,19 +130,26 @@ public final class BinlogCommand implements Runnable
 
     static String typeName(final int type)
     {
-        if (type >= BinlogRecord.REPLICATION_TYPE_MIN)
+        for (final RecordType known : RecordType.values())
         {
-            final RecordType known = RecordType.get((short)type);
-            return RecordType.NULL_VAL != known ? known.name() : "REPLICATION_" + type;
+            if (RecordType.NULL_VAL != known && known.value() == type)
+            {
+                return known.name();
+            }
         }
-        final RecordType known = RecordType.get((short)type);
-        return RecordType.NULL_VAL != known ? known.name() : "UNKNOWN_" + type;
+        return (type >= BinlogRecord.REPLICATION_TYPE_MIN ? "REPLICATION_" : "UNKNOWN_") + type;
     }
 
     private static String rowOpName(final int op)
     {
-        final RowOp known = RowOp.get((short)op);
-        return RowOp.NULL_VAL != known ? known.name() : "UNKNOWN_" + op;
+        for (final RowOp known : RowOp.values())
+        {
+            if (RowOp.NULL_VAL != known && known.value() == op)
+            {
+                return known.name();
+            }
+        }
+        return "UNKNOWN_" + op;
     }
 
     private static void appendValue(final StringBuilder line, final DirectBuffer buffer, final int offset, final int length)

@@ -162,6 +162,8 @@ class BinlogCommandTest
         assertEquals(1, run("binlog", "verify", dir.getPath()));
         assertTrue(err.toString().contains("VERSION ORDER: first bad index 0x" + Long.toHexString(appended)), err.toString());
         assertTrue(err.toString().contains("follows version 1"), err.toString());
+        assertEquals(0, run("binlog", "print", dir.getPath(), "--key", "key-2"));
+        assertTrue(out.toString().contains("type=REPLICATION_64"), out.toString());
     }
 
     private int run(final String... args)
