@@ -97,6 +97,8 @@ public final class StorageNode implements Agent, AutoCloseable
 {
     /** Condition value of the CAS methods and {@link #writeTable}: no condition on the version. */
     public static final long ANY_VERSION = -1;
+    /** The largest version a decided record may carry: far from overflow, however many writes follow. */
+    public static final long MAX_VERSION = 1L << 62;
     /** Metadata words per key. */
     public static final int METADATA_WORDS = KeyIndex.METADATA_WORDS;
 
@@ -1337,7 +1339,7 @@ public final class StorageNode implements Agent, AutoCloseable
         {
             return ResultCode.UNKNOWN_OPERATION;
         }
-        if (r.version() < 1)
+        if (r.version() < 1 || r.version() > MAX_VERSION)
         {
             return ResultCode.INVALID_RECORD;
         }
@@ -1811,51 +1813,67 @@ public final class StorageNode implements Agent, AutoCloseable
         snapshotFinisher = null;
     }
 
+    /**
+     * Walk a snapshot file as {@link #loadSnapshot} would, so that a file which passes cannot fail half-loaded.
+     *
+     * @return {@link ResultCode#OK}, the frame's damage, {@link ResultCode#INVALID_RECORD} for a structure this node
+     * cannot load, or {@link ResultCode#STORE_FULL} when it would not fit.
+     */
     private int checkSnapshotFile(final File file)
     {
         long keys = 0;
         long arenaBytes = 0;
+        long rowsLeft = 0;
+        long tableRowBytes = 0;
         try (SnapshotReader reader = new SnapshotReader(file, maxFrameLength(maxValueLength)))
         {
-            while (true)
+            int result;
+            while (ResultCode.OK == (result = reader.next()))
             {
-                final int result = reader.next();
-                if (ResultCode.NOT_FOUND == result)
-                {
-                    break;
-                }
-                if (ResultCode.OK != result)
-                {
-                    return result;
-                }
                 final SnapshotFrame frame = reader.frame();
                 final byte type = frame.type();
-                if (SnapshotFormat.KEY == type || SnapshotFormat.TABLE == type)
+                if (SnapshotFormat.ROW == type ? rowsLeft == 0 : rowsLeft != 0)
                 {
-                    if (!validKey(frame.keyLength()) || frame.valueLength() > maxValueLength)
-                    {
-                        return ResultCode.INVALID_RECORD;
-                    }
-                    keys++;
-                    arenaBytes += OffHeapArena.allocationSize(index.entrySize(frame.keyLength()));
-                    if (SnapshotFormat.TABLE == type)
-                    {
-                        arenaBytes += OffHeapArena.allocationSize(RowDirectory.HEADER_SIZE) + RowDirectory.BLOCK_SIZE +
-                            RowDirectory.blockArraySize(frame.rowCount() + 1);
-                    }
+                    return ResultCode.INVALID_RECORD;
                 }
-                else if (SnapshotFormat.ROW == type)
+                if (SnapshotFormat.REQUEST == type || SnapshotFormat.END == type)
                 {
-                    if (!validKey(frame.keyLength()) || frame.valueLength() > maxValueLength)
+                    continue;
+                }
+                if (!validKey(frame.keyLength()) || frame.valueLength() > maxValueLength)
+                {
+                    return ResultCode.INVALID_RECORD;
+                }
+                if (SnapshotFormat.ROW == type)
+                {
+                    rowsLeft--;
+                    tableRowBytes += RowDirectory.recordSize(frame.keyLength()) + 2;
+                    if (0 == rowsLeft)
                     {
-                        return ResultCode.INVALID_RECORD;
+                        final long blocks = tableRowBytes / (RowDirectory.BLOCK_SIZE / 2) + 1;
+                        arenaBytes += blocks * RowDirectory.BLOCK_SIZE + RowDirectory.blockArraySize(blocks);
                     }
-                    arenaBytes += RowDirectory.recordSize(frame.keyLength()) * 2L + 4;
+                    continue;
+                }
+                if (!metadataEnabled && (0 != frame.metadata(0) || 0 != frame.metadata(1)) ||
+                    SnapshotFormat.KEY == type && frame.kind() != KeyIndex.KIND_NONE &&
+                    frame.kind() != KeyIndex.KIND_VALUE && frame.kind() != KeyIndex.KIND_TOMBSTONE ||
+                    SnapshotFormat.TABLE == type && (frame.rowCount() < 0 || frame.rowCount() > arena.capacity()))
+                {
+                    return ResultCode.INVALID_RECORD;
+                }
+                keys++;
+                arenaBytes += OffHeapArena.allocationSize(index.entrySize(frame.keyLength()));
+                if (SnapshotFormat.TABLE == type)
+                {
+                    arenaBytes += OffHeapArena.allocationSize(RowDirectory.HEADER_SIZE);
+                    rowsLeft = frame.rowCount();
+                    tableRowBytes = 0;
                 }
             }
-            if (!reader.isEnded())
+            if (ResultCode.NOT_FOUND != result)
             {
-                return ResultCode.INVALID_RECORD;
+                return result;
             }
         }
         catch (final IllegalArgumentException | UncheckedIOException ex)

@@ -1,5 +1,6 @@
 package dev.tern.storage;
 
+import dev.tern.storage.snapshot.SnapshotWriter;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +198,22 @@ class SnapshotTest
         final IllegalStateException ex = assertThrows(IllegalStateException.class,
             () -> StorageNode.launch(context(nodeDir).epochClock(clock).rollCycle("FIVE_MINUTELY").errorHandler(e -> { })));
         assertTrue(ex.getMessage().contains("install a snapshot"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseASnapshotWhoseTablesDoNotAddUpAndChangeNothing()
+    {
+        final File lying = new File(dir, "lying.tsnap");
+        try (SnapshotWriter writer = new SnapshotWriter(lying, 8192, 1, 1, 1, 9, 0))
+        {
+            writer.writeTable(bytes("t"), 0, 1, 3, 0, 0, 5);
+            writer.writeRow(bytes("r"), 0, 1, 3, bytes("v"), 0, 1);
+            writer.finish();
+        }
+        other = StorageNode.launch(context(new File(dir, "b")));
+        put(other, "mine", "stays");
+        assertEquals(ResultCode.INVALID_RECORD, other.installSnapshot(lying));
+        assertEquals("stays", get(other, "mine"));
     }
 
     static void snapshot(final StorageNode node)
