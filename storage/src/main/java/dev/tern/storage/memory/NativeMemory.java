@@ -1,5 +1,7 @@
 package dev.tern.storage.memory;
 
+import net.openhft.posix.MAdviseFlag;
+import net.openhft.posix.PosixAPI;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
@@ -19,12 +21,17 @@ public final class NativeMemory implements AutoCloseable
 {
     private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
+    private static final long HUGE_PAGE = 2L * 1024 * 1024;
+    private static final long HUGE_PAGE_THRESHOLD = 8L * 1024 * 1024;
+
+    private final long allocation;
     private final long address;
     private final long capacity;
     private boolean closed;
 
-    private NativeMemory(final long address, final long capacity)
+    private NativeMemory(final long allocation, final long address, final long capacity)
     {
+        this.allocation = allocation;
         this.address = address;
         this.capacity = capacity;
     }
@@ -41,20 +48,43 @@ public final class NativeMemory implements AutoCloseable
         {
             throw new IllegalArgumentException("capacity=" + capacity + " must be at least 8");
         }
-        final long address;
+        final boolean large = capacity >= HUGE_PAGE_THRESHOLD;
+        final long allocation;
         try
         {
-            address = UnsafeApi.allocateMemory(capacity);
+            allocation = UnsafeApi.allocateMemory(large ? capacity + HUGE_PAGE : capacity);
         }
         catch (final OutOfMemoryError ex)
         {
             throw new IllegalStateException("cannot allocate " + capacity + " bytes of native memory", ex);
         }
+        final long address = large ? (allocation + HUGE_PAGE - 1) & -HUGE_PAGE : allocation;
+        if (large)
+        {
+            adviseHugePages(address, capacity & -HUGE_PAGE);
+        }
         if (zeroed)
         {
             UnsafeApi.setMemory(address, capacity, (byte)0);
         }
-        return new NativeMemory(address, capacity);
+        return new NativeMemory(allocation, address, capacity);
+    }
+
+    /**
+     * Large regions are read at random (the key index, the arena, the cache): ask Linux to back them with 2 MiB pages
+     * where transparent huge pages are in "madvise" mode, which saves most TLB misses. Best effort: without the
+     * native call, or on another system, the memory simply stays in small pages.
+     */
+    private static void adviseHugePages(final long address, final long length)
+    {
+        try
+        {
+            PosixAPI.posix().madvise(address, length, MAdviseFlag.MADV_HUGEPAGE);
+        }
+        catch (final RuntimeException | LinkageError ignore)
+        {
+            // small pages work too, only slower
+        }
     }
 
     public long capacity()
@@ -268,7 +298,7 @@ public final class NativeMemory implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            UnsafeApi.freeMemory(address);
+            UnsafeApi.freeMemory(allocation);
         }
     }
 
