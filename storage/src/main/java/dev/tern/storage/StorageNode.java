@@ -28,8 +28,8 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemEpochClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
@@ -2537,7 +2537,7 @@ public final class StorageNode implements Agent, AutoCloseable
             }
             if (null == nanoClock)
             {
-                nanoClock = new SystemEpochNanoClock();
+                nanoClock = new OffsetEpochNanoClock();
             }
             if (null == errorHandler)
             {
