@@ -4,7 +4,12 @@ import dev.tern.codecs.monitor.Monitor;
 import dev.tern.codecs.monitor.MonitorId;
 import dev.tern.storage.binlog.BinlogRecord;
 import dev.tern.storage.binlog.BinlogRecordWriter;
+import dev.tern.storage.binlog.BinlogReader;
+import dev.tern.transport.test.Await;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -370,5 +375,48 @@ class StorageNodeTest
         clock.advance(50);
         node.doWork();
         assertEquals(index, node.durableIndex(), "the duty cycle synced when the interval came");
+    }
+
+    @Test
+    void shouldServeFromAnAgentThreadOtherThanTheOneThatLaunchedIt() throws Exception
+    {
+        node = StorageNode.launch(context(dir));
+        put(node, "before", "1");
+        final AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(1), Throwable::printStackTrace, null,
+            new Agent()
+            {
+                private int step;
+
+                public int doWork()
+                {
+                    if (step < 100)
+                    {
+                        put(node, "key-" + step, "value-" + step);
+                        step++;
+                    }
+                    return node.doWork();
+                }
+
+                public String roleName()
+                {
+                    return "test-owner";
+                }
+            });
+        final List<Long> indices = new ArrayList<>();
+        try (BinlogReader reader = node.newBinlogReader())
+        {
+            reader.toStart();
+            AgentRunner.startOnThread(runner);
+            Await.await(() ->
+            {
+                reader.read((index, record) -> indices.add(index), 1000);
+                return indices.size() >= 102;
+            }, "the reader on this thread to see the agent's writes");
+        }
+        finally
+        {
+            runner.close();
+        }
+        assertEquals("value-99", get(node, "key-99"));
     }
 }
