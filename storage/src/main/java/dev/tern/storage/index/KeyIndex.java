@@ -201,11 +201,6 @@ public final class KeyIndex implements AutoCloseable
         return slots.capacity();
     }
 
-    public NativeMemory memory()
-    {
-        return memory;
-    }
-
     public long version(final long entry)
     {
         return memory.getLong(entry + VERSION_OFFSET);

@@ -164,12 +164,6 @@ public final class OffHeapArena
         return memory.capacity();
     }
 
-    /** @return bytes never handed out yet; free lists come on top of these. */
-    public long untouchedBytes()
-    {
-        return memory.capacity() - bump;
-    }
-
     /**
      * @param size bytes wanted.
      * @return the bytes a block of that size really occupies.
