@@ -4,6 +4,7 @@ import dev.tern.tools.monitor.AgentCommand;
 import dev.tern.tools.monitor.CountersCommand;
 import dev.tern.tools.monitor.DemoCommand;
 import dev.tern.tools.monitor.MonitorCommand;
+import dev.tern.tools.binlog.BinlogCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
         AgentCommand.class,
         MonitorCommand.class,
         DemoCommand.class,
+        BinlogCommand.class,
     })
 public final class TernTool implements Runnable
 {
