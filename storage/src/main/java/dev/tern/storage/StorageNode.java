@@ -123,6 +123,7 @@ public final class StorageNode implements Agent, AutoCloseable
     private final int maxBatchRows;
     private final boolean metadataEnabled;
     private int lastScanCount;
+    private final long[] snapshotMetadata = new long[METADATA_WORDS];
     private final EpochClock epochClock;
     private final EpochNanoClock nanoClock;
     private final ErrorHandler errorHandler;
@@ -1416,6 +1417,18 @@ public final class StorageNode implements Agent, AutoCloseable
             buffer.byteArray(), buffer.addressOffset() + batch.rowKeyOffset(positionB), batch.rowKeyLength(positionB));
     }
 
+    private static boolean hasMetadata(final SnapshotFrame frame)
+    {
+        for (int word = 0; word < METADATA_WORDS; word++)
+        {
+            if (0 != frame.metadata(word))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean validKey(final int keyLength)
     {
         return keyLength >= 1 && keyLength <= StorageConfiguration.MAX_KEY_LENGTH;
@@ -1695,8 +1708,11 @@ public final class StorageNode implements Agent, AutoCloseable
         keyView.wrap(memory.address(index.keyOffset(entry)), keyLength);
         final byte kind = index.kind(entry);
         final long version = index.version(entry);
-        final long metadata0 = metadataEnabled ? index.metadata(entry, 0) : 0;
-        final long metadata1 = metadataEnabled ? index.metadata(entry, 1) : 0;
+        final long[] metadata = snapshotMetadata;
+        for (int word = 0; word < METADATA_WORDS; word++)
+        {
+            metadata[word] = metadataEnabled ? index.metadata(entry, word) : 0;
+        }
         if (KeyIndex.KIND_VALUE == kind)
         {
             final long ref = entry + KeyIndex.VALUE_REF_OFFSET;
@@ -1704,14 +1720,14 @@ public final class StorageNode implements Agent, AutoCloseable
             {
                 return false;
             }
-            final long frame = snapshotWriter.writeKey(kind, keyView, 0, keyLength, version, metadata0, metadata1,
+            final long frame = snapshotWriter.writeKey(kind, keyView, 0, keyLength, version, metadata,
                 internalValue.buffer(), 0, internalValue.length());
             ValueRef.location(memory, ref, ValueRef.snapshotLocation(snapshotGeneration, frame));
         }
         else if (KeyIndex.KIND_TABLE == kind)
         {
             final long table = index.table(entry);
-            snapshotWriter.writeTable(keyView, 0, keyLength, version, metadata0, metadata1, rows.rowCount(table));
+            snapshotWriter.writeTable(keyView, 0, keyLength, version, metadata, rows.rowCount(table));
             for (long position = rows.first(table); RowDirectory.END != position; position = rows.next(table, position))
             {
                 final long row = rows.recordAt(table, position);
@@ -1728,7 +1744,7 @@ public final class StorageNode implements Agent, AutoCloseable
         }
         else
         {
-            snapshotWriter.writeKey(kind, keyView, 0, keyLength, version, metadata0, metadata1, empty, 0, 0);
+            snapshotWriter.writeKey(kind, keyView, 0, keyLength, version, metadata, empty, 0, 0);
         }
         return true;
     }
@@ -1867,7 +1883,7 @@ public final class StorageNode implements Agent, AutoCloseable
                     }
                     continue;
                 }
-                if (!metadataEnabled && (0 != frame.metadata(0) || 0 != frame.metadata(1)) ||
+                if (!metadataEnabled && hasMetadata(frame) ||
                     SnapshotFormat.KEY == type && frame.kind() != KeyIndex.KIND_NONE &&
                     frame.kind() != KeyIndex.KIND_VALUE && frame.kind() != KeyIndex.KIND_TOMBSTONE ||
                     SnapshotFormat.TABLE == type && (frame.rowCount() < 0 || frame.rowCount() > arena.capacity()))

@@ -50,7 +50,7 @@ public final class KeyIndex implements AutoCloseable
     public static final int KIND_OFFSET = 34;
     public static final int HASH_OFFSET = 36;
     public static final int METADATA_OFFSET = 40;
-    public static final int METADATA_WORDS = 2;
+    public static final int METADATA_WORDS = 4;
 
     private static final long OFFSET_MASK = (1L << 48) - 1;
 

@@ -28,8 +28,8 @@ package dev.tern.storage.snapshot;
  *
  *  then frames, each: | length (4, whole frame) | CRC32C of type and body (4) | type (1) | body ... |
  *   REQUEST: client id (8) | sequence (8) | version (8) | result code (4)
- *   KEY:     kind (1) | key length (2) | version (8) | metadata 0 (8) | metadata 1 (8) | value length (4) | key | value
- *   TABLE:   key length (2) | version (8) | metadata 0 (8) | metadata 1 (8) | row count (8) | key
+ *   KEY:     kind (1) | key length (2) | version (8) | value length (4) | metadata words (4 x 8) | key | value
+ *   TABLE:   key length (2) | version (8) | row count (8) | metadata words (4 x 8) | key
  *            followed by its row count of ROW frames (a table is captured whole, at one version)
  *   ROW:     row key length (2) | row version (8) | value length (4) | row key | value
  *   END:     keys (8) | rows (8) | requests (8): present only in a complete snapshot
@@ -39,7 +39,7 @@ package dev.tern.storage.snapshot;
 public final class SnapshotFormat
 {
     public static final long MAGIC = 0x50414E534E524554L;
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final int HEADER_LENGTH = 64;
     public static final int GENERATION_OFFSET = 12;
     public static final int REPLAY_FROM_INDEX_OFFSET = 16;
@@ -60,8 +60,12 @@ public final class SnapshotFormat
     public static final byte END = 5;
 
     public static final int REQUEST_BODY_LENGTH = 28;
-    public static final int KEY_BODY_LENGTH = 31;
-    public static final int TABLE_BODY_LENGTH = 34;
+    /** Metadata words of each KEY and TABLE frame. */
+    public static final int METADATA_WORDS = 4;
+    public static final int KEY_METADATA_OFFSET = 15;
+    public static final int TABLE_METADATA_OFFSET = 18;
+    public static final int KEY_BODY_LENGTH = KEY_METADATA_OFFSET + METADATA_WORDS * 8;
+    public static final int TABLE_BODY_LENGTH = TABLE_METADATA_OFFSET + METADATA_WORDS * 8;
     public static final int ROW_BODY_LENGTH = 14;
     public static final int END_BODY_LENGTH = 24;
 

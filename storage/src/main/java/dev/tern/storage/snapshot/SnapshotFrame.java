@@ -134,10 +134,10 @@ public final class SnapshotFrame
         }
     }
 
-    /** KEY, TABLE: a metadata word, 0 or 1. */
+    /** KEY, TABLE: a metadata word, 0 to {@link SnapshotFormat#METADATA_WORDS} - 1. */
     public long metadata(final int word)
     {
-        return buffer.getLong(body + (KEY == type ? 11 : 10) + word * 8, ORDER);
+        return buffer.getLong(body + (KEY == type ? KEY_METADATA_OFFSET : TABLE_METADATA_OFFSET) + word * 8, ORDER);
     }
 
     /** KEY, ROW: value length. */
@@ -145,7 +145,7 @@ public final class SnapshotFrame
     {
         switch (type)
         {
-            case KEY: return buffer.getInt(body + 27, ORDER);
+            case KEY: return buffer.getInt(body + 11, ORDER);
             case ROW: return buffer.getInt(body + 10, ORDER);
             default: return 0;
         }
@@ -160,7 +160,7 @@ public final class SnapshotFrame
     /** TABLE: rows that follow. */
     public long rowCount()
     {
-        return buffer.getLong(body + 26, ORDER);
+        return buffer.getLong(body + 10, ORDER);
     }
 
     public long requestClientId()

@@ -113,8 +113,7 @@ public final class SnapshotWriter implements AutoCloseable
         final int keyOffset,
         final int keyLength,
         final long version,
-        final long metadata0,
-        final long metadata1,
+        final long[] metadata,
         final DirectBuffer value,
         final int valueOffset,
         final int valueLength)
@@ -125,9 +124,11 @@ public final class SnapshotWriter implements AutoCloseable
         buffer.putByte(body, kind);
         buffer.putShort(body + 1, (short)keyLength, ORDER);
         buffer.putLong(body + 3, version, ORDER);
-        buffer.putLong(body + 11, metadata0, ORDER);
-        buffer.putLong(body + 19, metadata1, ORDER);
-        buffer.putInt(body + 27, valueLength, ORDER);
+        buffer.putInt(body + 11, valueLength, ORDER);
+        for (int word = 0; word < METADATA_WORDS; word++)
+        {
+            buffer.putLong(body + KEY_METADATA_OFFSET + word * 8, metadata[word], ORDER);
+        }
         buffer.putBytes(body + KEY_BODY_LENGTH, key, keyOffset, keyLength);
         buffer.putBytes(body + KEY_BODY_LENGTH + keyLength, value, valueOffset, valueLength);
         keys++;
@@ -144,8 +145,7 @@ public final class SnapshotWriter implements AutoCloseable
         final int keyOffset,
         final int keyLength,
         final long version,
-        final long metadata0,
-        final long metadata1,
+        final long[] metadata,
         final long rowCount)
     {
         final int bodyLength = TABLE_BODY_LENGTH + keyLength;
@@ -153,9 +153,11 @@ public final class SnapshotWriter implements AutoCloseable
         final int body = frame + FRAME_HEADER_LENGTH;
         buffer.putShort(body, (short)keyLength, ORDER);
         buffer.putLong(body + 2, version, ORDER);
-        buffer.putLong(body + 10, metadata0, ORDER);
-        buffer.putLong(body + 18, metadata1, ORDER);
-        buffer.putLong(body + 26, rowCount, ORDER);
+        buffer.putLong(body + 10, rowCount, ORDER);
+        for (int word = 0; word < METADATA_WORDS; word++)
+        {
+            buffer.putLong(body + TABLE_METADATA_OFFSET + word * 8, metadata[word], ORDER);
+        }
         buffer.putBytes(body + TABLE_BODY_LENGTH, key, keyOffset, keyLength);
         keys++;
         return endFrame(frame, bodyLength);
