@@ -172,6 +172,7 @@ public final class StorageNode implements Agent, AutoCloseable
     private long nextStamp = 1;
     private long lastWriteVersion;
     private long lastWriteIndex = -1;
+    private long lastWriteLocation = -1;
     private int lastGeneration;
     private SnapshotInfo latestSnapshot;
 
@@ -545,7 +546,8 @@ public final class StorageNode implements Agent, AutoCloseable
         int result = length > maxRecordLength ? ResultCode.INVALID_RECORD : record.wrap(frame, offset, length);
         if (ResultCode.OK == result)
         {
-            result = checkMutation(record);
+            result = record.type() >= BinlogRecord.REPLICATION_TYPE_MIN ? ResultCode.UNKNOWN_OPERATION :
+                checkMutation(record);
         }
         if (ResultCode.OK != result)
         {
@@ -595,6 +597,67 @@ public final class StorageNode implements Agent, AutoCloseable
         }
         append(frame, offset, record.length());
         return ResultCode.OK;
+    }
+
+    /**
+     * Apply a decided replication VALUE record (VALUE_KV_PUT, VALUE_KV_DELETE, VALUE_TABLE_OPS) that already lies in
+     * this binlog, appended by {@link #appendRecord}: at the version it carries, reading its value back from where it
+     * lies, without writing it again. The replication layer's COMMIT record is what makes it decided; recovery hands
+     * both back to the replication layer, which applies again through this method. Idempotent like {@link #apply}.
+     *
+     * @param location where the record lies: {@link #lastWriteLocation()} after its append, or
+     *                 {@link #replayLocation()} while it is replayed.
+     * @return as {@link #apply}, with {@link ResultCode#UNKNOWN_OPERATION} for a record that is not a VALUE.
+     */
+    public int applyLogged(final DirectBuffer frame, final int offset, final int length, final long location)
+    {
+        lastWriteIndex = -1;
+        lastWriteVersion = 0;
+        int result = length > maxRecordLength ? ResultCode.INVALID_RECORD : record.wrap(frame, offset, length);
+        if (ResultCode.OK == result)
+        {
+            result = record.type() < BinlogRecord.REPLICATION_TYPE_MIN ? ResultCode.UNKNOWN_OPERATION :
+                checkMutation(record);
+        }
+        if (ResultCode.OK != result)
+        {
+            invalidRecords++;
+            return result;
+        }
+        keyView.wrap(frame, record.keyOffset(), record.keyLength());
+        final long hash = NativeMemory.hash(keyView, 0, record.keyLength());
+        final long entry = index.find(keyView, 0, record.keyLength(), hash);
+        final long current = NULL == entry ? 0 : index.version(entry);
+        if (record.version() <= current)
+        {
+            applyStale++;
+            lastWriteVersion = current;
+            return ResultCode.STALE_VERSION;
+        }
+        if (!fitsRecord(entry, record))
+        {
+            return rejectFull();
+        }
+        applyRecord(entry, hash, record, location);
+        lastWriteVersion = record.version();
+        return ResultCode.OK;
+    }
+
+    /**
+     * @return where the record of the last append lies in the binlog, for {@link #applyLogged}; -1 before any.
+     */
+    public long lastWriteLocation()
+    {
+        return lastWriteLocation;
+    }
+
+    /**
+     * @return during recovery, while {@link Context#replicationRecordHandler} is called: where the record handed over
+     * lies in the binlog, for {@link #applyLogged}; -1 otherwise.
+     */
+    public long replayLocation()
+    {
+        return null != replayReader ? replayReader.location() : -1;
     }
 
     /**
@@ -916,8 +979,10 @@ public final class StorageNode implements Agent, AutoCloseable
         try
         {
             final long markIndex = appendMark(generation, 0);
-            snapshotWriter = new SnapshotWriter(partial, maxFrameLength(maxValueLength), generation, markIndex, markIndex,
-                nodeId, epochClock.time());
+            final long floor = null != ctx.replayFloor() ? ctx.replayFloor().getAsLong() : Long.MAX_VALUE;
+            final long replayFrom = floor >= 0 ? Math.min(markIndex, floor) : markIndex;
+            snapshotWriter = new SnapshotWriter(partial, maxFrameLength(maxValueLength), generation, replayFrom,
+                markIndex, nodeId, epochClock.time());
             addValueFile(generation, partial);
             final SnapshotWriter writer = snapshotWriter;
             requests.forEach((clientId, sequence, code, version) -> writer.writeRequest(clientId, sequence, code, version));
@@ -1270,7 +1335,8 @@ public final class StorageNode implements Agent, AutoCloseable
         lastWriteIndex = binlog.append(frame, offset, length);
         binlogAppends++;
         binlogBytes += length;
-        return binlog.lastAppendedLocation();
+        lastWriteLocation = binlog.lastAppendedLocation();
+        return lastWriteLocation;
     }
 
     private long appendMark(final int generation, final long flags)
@@ -1346,7 +1412,7 @@ public final class StorageNode implements Agent, AutoCloseable
 
     private int checkMutation(final BinlogRecord r)
     {
-        final int type = r.type();
+        final int type = BinlogRecord.mutationType(r.type());
         if (BinlogRecord.KV_PUT != type && BinlogRecord.KV_DELETE != type &&
             BinlogRecord.TABLE_OPS != type && BinlogRecord.TABLE_DELETE != type)
         {
@@ -1456,7 +1522,7 @@ public final class StorageNode implements Agent, AutoCloseable
 
     private void applyRecord(final long entry, final long hash, final BinlogRecord r, final long location)
     {
-        final int type = r.type();
+        final int type = BinlogRecord.mutationType(r.type());
         final DirectBuffer buffer = r.buffer();
         final int keyOffset = r.keyOffset();
         final int keyLength = r.keyLength();
@@ -1614,7 +1680,7 @@ public final class StorageNode implements Agent, AutoCloseable
             final int offset;
             if (NULL == row)
             {
-                if (BinlogRecord.KV_PUT != valueRecord.type() || valueRecord.valueLength() != length)
+                if (BinlogRecord.KV_PUT != BinlogRecord.mutationType(valueRecord.type()) || valueRecord.valueLength() != length)
                 {
                     return ResultCode.INVALID_RECORD;
                 }
@@ -1623,7 +1689,7 @@ public final class StorageNode implements Agent, AutoCloseable
             else
             {
                 rowKeyView.wrap(memory.address(row + RowDirectory.ROW_KEY_OFFSET), rows.rowKeyLength(row));
-                if (BinlogRecord.TABLE_OPS != valueRecord.type() ||
+                if (BinlogRecord.TABLE_OPS != BinlogRecord.mutationType(valueRecord.type()) ||
                     !valueRecord.findLastRow(rowKeyView, 0, rowKeyView.capacity()) ||
                     valueRecord.rowValueLength() != length)
                 {
@@ -2471,6 +2537,7 @@ public final class StorageNode implements Agent, AutoCloseable
         private ErrorHandler errorHandler;
         private Monitor monitor;
         private BinlogRecordHandler replicationRecordHandler;
+        private LongSupplier replayFloor;
         private LongSupplier binlogRetentionFloor;
         private boolean concluded;
 
@@ -2810,6 +2877,24 @@ public final class StorageNode implements Agent, AutoCloseable
         public Monitor monitor()
         {
             return monitor;
+        }
+
+        /**
+         * @param replayFloor asked when a snapshot starts: the lowest binlog index recovery must still replay
+         *                    (records the replication layer needs again, such as votes on undecided slots), or
+         *                    Long.MAX_VALUE for none; replay starts at the lower of it and the snapshot's own index,
+         *                    and binlog cycles are kept from there.
+         * @return this.
+         */
+        public Context replayFloor(final LongSupplier replayFloor)
+        {
+            this.replayFloor = replayFloor;
+            return this;
+        }
+
+        public LongSupplier replayFloor()
+        {
+            return replayFloor;
         }
 
         /** @param handler receives the replication layer's records (types 64 and up) met during recovery. */

@@ -206,7 +206,7 @@ class SnapshotTest
         final File lying = new File(dir, "lying.tsnap");
         try (SnapshotWriter writer = new SnapshotWriter(lying, 8192, 1, 1, 1, 9, 0))
         {
-            writer.writeTable(bytes("t"), 0, 1, 3, 0, 0, 5);
+            writer.writeTable(bytes("t"), 0, 1, 3, new long[4], 5);
             writer.writeRow(bytes("r"), 0, 1, 3, bytes("v"), 0, 1);
             writer.finish();
         }

@@ -30,6 +30,14 @@ public final class BinlogRecord
     public static final int TABLE_OPS = RecordType.TABLE_OPS.value();
     public static final int TABLE_DELETE = RecordType.TABLE_DELETE.value();
     public static final int SNAPSHOT_MARK = RecordType.SNAPSHOT_MARK.value();
+    public static final int VALUE_NOOP = RecordType.VALUE_NOOP.value();
+    public static final int VALUE_KV_PUT = RecordType.VALUE_KV_PUT.value();
+    public static final int VALUE_KV_DELETE = RecordType.VALUE_KV_DELETE.value();
+    public static final int VALUE_TABLE_OPS = RecordType.VALUE_TABLE_OPS.value();
+    public static final int PROMISE = RecordType.PROMISE.value();
+    public static final int ACCEPTED = RecordType.ACCEPTED.value();
+    public static final int COMMIT = RecordType.COMMIT.value();
+    public static final int INSTALL = RecordType.INSTALL.value();
     public static final int ROW_PUT = RowOp.PUT.value();
     public static final int ROW_DELETE = RowOp.DELETE.value();
     public static final int ROW_APPEND = RowOp.APPEND.value();
@@ -200,6 +208,36 @@ public final class BinlogRecord
     public long ballot()
     {
         return buffer.getLong(blockOffset + BinlogRecordDecoder.ballotEncodingOffset(), ORDER);
+    }
+
+    /** @return replication: the key's slot the record is about; 0 for local writes. */
+    public long slot()
+    {
+        return buffer.getLong(blockOffset + BinlogRecordDecoder.slotEncodingOffset(), ORDER);
+    }
+
+    /** @return replication: the record's index in its author's binlog; 0 when not part of an authored stream. */
+    public long authorIndex()
+    {
+        return buffer.getLong(blockOffset + BinlogRecordDecoder.authorIndexEncodingOffset(), ORDER);
+    }
+
+    /**
+     * @param type a record type.
+     * @return the storage mutation a record of that type applies: the type itself for storage types, the storage type
+     * of a replication VALUE_KV_PUT, VALUE_KV_DELETE or VALUE_TABLE_OPS; 0 for anything else.
+     */
+    public static int mutationType(final int type)
+    {
+        if (type == KV_PUT || type == KV_DELETE || type == TABLE_OPS || type == TABLE_DELETE)
+        {
+            return type;
+        }
+        if (type == VALUE_KV_PUT || type == VALUE_KV_DELETE || type == VALUE_TABLE_OPS)
+        {
+            return type - REPLICATION_TYPE_MIN;
+        }
+        return 0;
     }
 
     /** @return the requesting client, 0 when none. */

@@ -119,7 +119,9 @@ public final class BinlogRecordWriter
             .clientId(clientId)
             .requestSequence(requestSequence)
             .timestampNs(timestampNs)
-            .originNodeId(originNodeId);
+            .originNodeId(originNodeId)
+            .slot(0)
+            .authorIndex(0);
         buffer.putByte(encoder.offset() + BinlogRecordEncoder.recordTypeEncodingOffset(), (byte)type);
     }
 
