@@ -101,6 +101,15 @@ public final class StorageNode implements Agent, AutoCloseable
     public static final long MAX_VERSION = 1L << 62;
     /** Metadata words per key. */
     public static final int METADATA_WORDS = KeyIndex.METADATA_WORDS;
+    /** Metadata word: the replication layer's promised ballot. */
+    public static final int METADATA_PROMISED = 0;
+    /**
+     * Metadata word: the replication layer's decided slot; set by the node itself from the slot field of each record
+     * it applies, so a decision and its slot are applied atomically.
+     */
+    public static final int METADATA_SLOT = 1;
+    /** Metadata word: the ballot at which {@link #METADATA_SLOT} was decided, set with it. */
+    public static final int METADATA_BALLOT = 2;
 
     private static final int PUT = 0;
     private static final int PUT_IF_ABSENT = 1;
@@ -1437,12 +1446,23 @@ public final class StorageNode implements Agent, AutoCloseable
                 return ResultCode.INVALID_BATCH;
             }
             r.resetRows();
+            boolean first = true;
             while (r.nextRow())
             {
                 final int op = r.rowOp();
+                if (BinlogRecord.ROW_CLEAR == op && first && 0 == r.rowKeyLength() && 0 == r.rowValueLength())
+                {
+                    first = false;
+                    continue;
+                }
+                first = false;
                 if (BinlogRecord.ROW_PUT != op && BinlogRecord.ROW_DELETE != op && BinlogRecord.ROW_APPEND != op)
                 {
                     return ResultCode.UNKNOWN_OPERATION;
+                }
+                if (r.rowVersion() < 0 || r.rowVersion() > r.version())
+                {
+                    return ResultCode.INVALID_RECORD;
                 }
                 if (!validKey(r.rowKeyLength()))
                 {
@@ -1467,7 +1487,7 @@ public final class StorageNode implements Agent, AutoCloseable
         r.resetRows();
         while (r.nextRow())
         {
-            if (BinlogRecord.ROW_DELETE != r.rowOp())
+            if (BinlogRecord.ROW_PUT == r.rowOp() || BinlogRecord.ROW_APPEND == r.rowOp())
             {
                 count++;
             }
@@ -1538,6 +1558,16 @@ public final class StorageNode implements Agent, AutoCloseable
         {
             applyTombstone(NULL != entry ? entry : insert(buffer, keyOffset, keyLength, hash), r.version());
         }
+        if (metadataEnabled && r.slot() > 0)
+        {
+            // the replication layer's decided slot travels with the mutation that decided it
+            final long applied = NULL != entry ? entry : index.find(buffer, keyOffset, keyLength, hash);
+            if (r.slot() > index.metadata(applied, METADATA_SLOT))
+            {
+                index.metadata(applied, METADATA_SLOT, r.slot());
+                index.metadata(applied, METADATA_BALLOT, r.ballot());
+            }
+        }
     }
 
     /**
@@ -1589,7 +1619,14 @@ public final class StorageNode implements Agent, AutoCloseable
         r.resetRows();
         while (r.nextRow())
         {
-            if (BinlogRecord.ROW_DELETE == r.rowOp())
+            if (BinlogRecord.ROW_CLEAR == r.rowOp())
+            {
+                for (long position = rows.first(table); RowDirectory.END != position; position = rows.first(table))
+                {
+                    rows.removeAt(table, position);
+                }
+            }
+            else if (BinlogRecord.ROW_DELETE == r.rowOp())
             {
                 final long position = rows.locate(table, buffer, r.rowKeyOffset(), r.rowKeyLength());
                 if (position >= 0)
@@ -1604,7 +1641,7 @@ public final class StorageNode implements Agent, AutoCloseable
                 {
                     throw new IllegalStateException("arena full while applying a reserved table write");
                 }
-                rows.rowVersion(row, version);
+                rows.rowVersion(row, 0 != r.rowVersion() ? r.rowVersion() : version);
                 ValueRef.set(memory, row + RowDirectory.ROW_VALUE_REF_OFFSET, location, nextStamp++, r.rowValueLength());
             }
         }

@@ -41,6 +41,7 @@ public final class BinlogRecord
     public static final int ROW_PUT = RowOp.PUT.value();
     public static final int ROW_DELETE = RowOp.DELETE.value();
     public static final int ROW_APPEND = RowOp.APPEND.value();
+    public static final int ROW_CLEAR = RowOp.CLEAR.value();
     /** SNAPSHOT_MARK flag: the snapshot was installed from another node. */
     public static final long MARK_INSTALLED = 1;
     public static final int MARK_VALUE_LENGTH = 16;
@@ -53,7 +54,9 @@ public final class BinlogRecord
     public static final int MIN_FRAME_LENGTH = MESSAGE_OFFSET + HEADER_LENGTH + BinlogRecordDecoder.BLOCK_LENGTH +
         GROUP_HEADER_LENGTH + KEY_HEADER_LENGTH + VALUE_HEADER_LENGTH;
     /** Frame bytes of a row beyond its key and value. */
-    public static final int ROW_OVERHEAD = 1 + KEY_HEADER_LENGTH + VALUE_HEADER_LENGTH;
+    public static final int ROW_OVERHEAD = BinlogRecordDecoder.RowsDecoder.sbeBlockLength() + KEY_HEADER_LENGTH +
+        VALUE_HEADER_LENGTH;
+    private static final int ROW_VERSION_OFFSET = BinlogRecordDecoder.RowsDecoder.rowVersionEncodingOffset();
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int MAX_PADDING = 7;
@@ -74,6 +77,7 @@ public final class BinlogRecord
     private int rowIndex;
     private int rowCursor;
     private int rowOp;
+    private long rowVersion;
     private int rowKeyOffset;
     private int rowKeyLength;
     private int rowValueOffset;
@@ -313,6 +317,7 @@ public final class BinlogRecord
             return false;
         }
         rowOp = buffer.getByte(rowCursor) & 0xFF;
+        rowVersion = rowBlockLength >= ROW_VERSION_OFFSET + 8 ? buffer.getLong(rowCursor + ROW_VERSION_OFFSET, ORDER) : 0;
         int position = rowCursor + rowBlockLength;
         rowKeyLength = buffer.getShort(position, ORDER) & 0xFFFF;
         rowKeyOffset = position + KEY_HEADER_LENGTH;
@@ -328,6 +333,12 @@ public final class BinlogRecord
     public int rowOp()
     {
         return rowOp;
+    }
+
+    /** @return the version the current row keeps when set (installs); 0: the record's version. */
+    public long rowVersion()
+    {
+        return rowVersion;
     }
 
     /** @return where the current row's key starts in {@link #buffer()}. */

@@ -93,7 +93,7 @@ public final class BinlogRecordWriter
         final DirectBuffer rowBuffer = batch.buffer();
         for (int position = batch.firstRow(); position >= 0; position = batch.nextRow(position))
         {
-            rows.next().op(RowOp.get((short)batch.op(position)));
+            rows.next().op(RowOp.get((short)batch.op(position))).rowVersion(0);
             rows.putRowKey(rowBuffer, batch.rowKeyOffset(position), batch.rowKeyLength(position));
             rows.putRowValue(rowBuffer, batch.valueOffset(position), batch.valueLength(position));
         }

@@ -86,6 +86,11 @@ public final class BinlogCommand implements Runnable
             .append(" version=").append(record.version())
             .append(" ballot=").append(record.ballot())
             .append(" origin=").append(record.originNodeId());
+        if (0 != record.slot() || 0 != record.authorIndex())
+        {
+            line.append(" slot=").append(record.slot()).append(" authorIndex=0x")
+                .append(Long.toHexString(record.authorIndex()));
+        }
         if (0 != record.clientId())
         {
             line.append(" request=").append(record.clientId()).append(':').append(record.requestSequence());
@@ -111,7 +116,11 @@ public final class BinlogCommand implements Runnable
             {
                 line.append(separator).append(rowOpName(record.rowOp())).append(' ');
                 appendBytes(line, buffer, record.rowKeyOffset(), record.rowKeyLength());
-                if (BinlogRecord.ROW_DELETE != record.rowOp())
+                if (0 != record.rowVersion())
+                {
+                    line.append(" @v").append(record.rowVersion());
+                }
+                if (BinlogRecord.ROW_DELETE != record.rowOp() && BinlogRecord.ROW_CLEAR != record.rowOp())
                 {
                     line.append(' ');
                     appendValue(line, buffer, record.rowValueOffset(), record.rowValueLength());
