@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code tern binlog verify DIR}: read every record and check its checksum and lengths, that each key's versions
- * only grow along the binlog (and, on a replicated node, that its committed slots never go back), and that nothing unreadable follows the last good record; also check the node's
+ * only grow along the binlog, and that nothing unreadable follows the last good record; also check the node's
  * snapshot files when DIR is a node directory. Exit 0 when everything is sound, 1 naming the first damage.
  */
 @Command(
@@ -35,7 +35,6 @@ final class BinlogVerifyCommand implements Callable<Integer>
     private BinlogLocation location;
 
     private final Long2LongHashMap versions = new Long2LongHashMap(0);
-    private final Long2LongHashMap slots = new Long2LongHashMap(0);
     private long records;
     private long firstOutOfOrder = -1;
     private String outOfOrder;
@@ -96,21 +95,6 @@ final class BinlogVerifyCommand implements Callable<Integer>
             0 != (record.buffer().getLong(record.valueOffset() + 8, ByteOrder.LITTLE_ENDIAN) & BinlogRecord.MARK_INSTALLED))
         {
             versions.clear();
-            slots.clear();
-            return;
-        }
-        if (BinlogRecord.COMMIT == type)
-        {
-            // a replicated node decides each key's slots in order: its commits must grow
-            final long key = NativeMemory.hash(record.buffer(), record.keyOffset(), record.keyLength());
-            final long previous = slots.get(key);
-            if (record.slot() < previous)
-            {
-                firstOutOfOrder = index;
-                outOfOrder = BinlogCommand.describe(index, record) + " follows slot " + previous + " of the same key";
-                return;
-            }
-            slots.put(key, record.slot());
             return;
         }
         if (BinlogRecord.KV_PUT != type && BinlogRecord.KV_DELETE != type &&
