@@ -73,7 +73,6 @@ public final class Replica implements AutoCloseable
     private final long[] lastBatchNs;
     private final long[] peerAuthoredHead;
     private final long[] catchUpRequestedNs;
-    private long authoredHead;
 
     private final ActiveKeys keys = new ActiveKeys();
     private final Long2ObjectHashMap<ReadOp> reads = new Long2ObjectHashMap<>();
@@ -200,7 +199,7 @@ public final class Replica implements AutoCloseable
     public void recover()
     {
         store.recover(onRecoveredRecord);
-        shippedToAll(authoredHead);
+        shippedToAll(store.durableAuthoredHead());
     }
 
     private void shippedToAll(final long position)
@@ -218,11 +217,7 @@ public final class Replica implements AutoCloseable
         final long authorIndex = record.authorIndex();
         if (authorIndex > 0 && author >= 0 && author < replicaCount)
         {
-            if (author == self)
-            {
-                authoredHead = Math.max(authoredHead, authorIndex);
-            }
-            else
+            if (author != self)
             {
                 cursor[author] = Math.max(cursor[author], authorIndex);
             }
@@ -309,6 +304,7 @@ public final class Replica implements AutoCloseable
         store.sync();
         work += afterSync();
         work += ship();
+        work += store.doWork();
         for (int peer = 0; peer < replicaCount; peer++)
         {
             if (peer != self && !outboxes[peer].isEmpty())
@@ -531,11 +527,11 @@ public final class Replica implements AutoCloseable
         heartbeatEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .groupId(groupId)
             .from((short)self)
-            .authoredHead(Math.min(authoredHead, store.syncedIndex()));
+            .authoredHead(store.durableAuthoredHead());
         final HeartbeatEncoder.CursorsEncoder cursors = heartbeatEncoder.cursorsCount(replicaCount);
         for (int author = 0; author < replicaCount; author++)
         {
-            cursors.next().author((short)author).authorIndex(author == self ? authoredHead : cursor[author]);
+            cursors.next().author((short)author).authorIndex(author == self ? store.durableAuthoredHead() : cursor[author]);
         }
         return HEADER + heartbeatEncoder.encodedLength();
     }
@@ -547,10 +543,10 @@ public final class Replica implements AutoCloseable
     private int ship()
     {
         int work = 0;
-        final long synced = store.syncedIndex();
+        final long durableHead = store.durableAuthoredHead();
         for (int peer = 0; peer < replicaCount; peer++)
         {
-            if (peer == self || shippedTo[peer] >= Math.min(authoredHead, synced))
+            if (peer == self || shippedTo[peer] >= durableHead)
             {
                 continue;
             }
@@ -595,10 +591,6 @@ public final class Replica implements AutoCloseable
 
     private boolean gatherShipped(final long logIndex, final RecordView record)
     {
-        if (logIndex > store.syncedIndex())
-        {
-            return false;
-        }
         final int length = record.length();
         final int position = shipBytes;
         if (shipCount == 65535 || position + 12 + length > messageBuffer.capacity() - 64 ||
@@ -606,7 +598,7 @@ public final class Replica implements AutoCloseable
         {
             return false;
         }
-        messageBuffer.putLong(position, logIndex);
+        messageBuffer.putLong(position, record.authorIndex());
         messageBuffer.putInt(position + 8, length);
         messageBuffer.putBytes(position + 12, record.buffer(), record.offset(), length);
         shipBytes = position + 12 + length;
@@ -1638,7 +1630,6 @@ public final class Replica implements AutoCloseable
         }
         final long version = view.slot();
         final long logIndex = store.appendAuthored(recordBuffer, 0, length);
-        authoredHead = logIndex;
         view.wrap(recordBuffer, 0, length);
         final int checksum = view.checksum();
         ks.proposalSlot = version;
@@ -1675,7 +1666,7 @@ public final class Replica implements AutoCloseable
     {
         final long version = ks.proposalSlot;
         final int length = store.encodeCommit(ks.key, 0, ks.keyLength, version, ks.ballot, self, commitBuffer);
-        authoredHead = store.appendAuthored(commitBuffer, 0, length);
+        store.appendAuthored(commitBuffer, 0, length);
         // the slot may already be applied here: learned from another coordinator that completed this very value
         final boolean appliedHere = store.committedSlot(ks.key, 0, ks.keyLength) >= version;
         final int result = appliedHere ? ResultCode.OK : store.commit(ks.proposalLogIndex);

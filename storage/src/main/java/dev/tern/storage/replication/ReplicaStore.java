@@ -79,12 +79,16 @@ public interface ReplicaStore extends AutoCloseable
     int reballot(RecordView value, long ballot, int author, MutableDirectBuffer out);
 
     /**
-     * Append a VALUE or COMMIT record this replica authors: the store sets its author index to its log index and
-     * updates its checksum, in the caller's buffer too.
+     * Append a VALUE or COMMIT record this replica authors: the store gives it the next author index (a number that
+     * grows with each authored record, the position peers follow in this replica's authored stream) and updates its
+     * checksum, in the caller's buffer too.
      *
      * @return the record's index in this binlog.
      */
     long appendAuthored(MutableDirectBuffer record, int offset, int length);
+
+    /** @return the author index of the last authored record that is durable, 0 when none. */
+    long durableAuthoredHead();
 
     /**
      * Append a record received from a peer (or learned), verbatim.
@@ -151,7 +155,7 @@ public interface ReplicaStore extends AutoCloseable
     boolean read(long logIndex, RecordHandler handler);
 
     /**
-     * Read records authored by this replica with an author index above {@code afterAuthorIndex}, in order.
+     * Read durable records authored by this replica with an author index above {@code afterAuthorIndex}, in order.
      *
      * @param limitBytes stop after about this many bytes.
      * @return the number of records read.
@@ -193,6 +197,16 @@ public interface ReplicaStore extends AutoCloseable
 
     /** @return the largest record this store accepts, bytes. */
     int maxRecordLength();
+
+    /**
+     * Housekeeping of the store (snapshots, interval syncs, counters), called from the replica's duty cycle.
+     *
+     * @return the amount of work done.
+     */
+    default int doWork()
+    {
+        return 0;
+    }
 
     void close();
 }

@@ -88,6 +88,7 @@ public final class MemoryReplicaStore implements ReplicaStore
 
     private final int replicaIndex;
     private final List<byte[]> log = new ArrayList<>();
+    private final List<Long> authoredIndexes = new ArrayList<>();
     private int synced;
     private final Map<Bytes, Entry> entries = new HashMap<>();
     private final Map<Long, Map<Long, long[]>> applied = new HashMap<>();
@@ -129,6 +130,7 @@ public final class MemoryReplicaStore implements ReplicaStore
         {
             log.remove(log.size() - 1);
         }
+        authoredIndexes.removeIf(index -> index > synced);
         entries.clear();
         applied.clear();
     }
@@ -485,10 +487,24 @@ public final class MemoryReplicaStore implements ReplicaStore
 
     public long appendAuthored(final MutableDirectBuffer record, final int offset, final int length)
     {
+        // the author index is the log index here: the simplest number that grows with each authored record
         final long index = log.size() + 1;
         record.putLong(offset + MemoryRecord.AUTHOR_INDEX, index);
         MemoryRecord.seal(record, offset, length);
+        authoredIndexes.add(index);
         return appendReceived(record, offset, length);
+    }
+
+    public long durableAuthoredHead()
+    {
+        for (int i = authoredIndexes.size() - 1; i >= 0; i--)
+        {
+            if (authoredIndexes.get(i) <= synced)
+            {
+                return authoredIndexes.get(i);
+            }
+        }
+        return 0;
     }
 
     public long appendReceived(final DirectBuffer record, final int offset, final int length)
@@ -701,7 +717,7 @@ public final class MemoryReplicaStore implements ReplicaStore
     {
         int count = 0;
         int bytes = 0;
-        for (long index = Math.max(1, afterAuthorIndex + 1); index <= log.size() && bytes < limitBytes; index++)
+        for (long index = Math.max(1, afterAuthorIndex + 1); index <= synced && bytes < limitBytes; index++)
         {
             final byte[] record = log.get((int)index - 1);
             logView.wrap(record);
