@@ -186,6 +186,18 @@ public final class TernClient implements AutoCloseable
         return uin;
     }
 
+    /** @return the session token's high 64 bits (0 when not logged in), for tools that build frames themselves. */
+    public long sessionTokenHi()
+    {
+        return tokenHi;
+    }
+
+    /** @return the session token's low 64 bits (0 when not logged in). */
+    public long sessionTokenLo()
+    {
+        return tokenLo;
+    }
+
     /** @return the channel the gateway answers on, as named in ClientHello. */
     public String responseChannel()
     {
@@ -687,6 +699,12 @@ public final class TernClient implements AutoCloseable
         {
             this.responseEndpoint = responseEndpoint;
             return this;
+        }
+
+        /** @return where this client receives responses (after {@link #conclude()}: never null). */
+        public String responseEndpoint()
+        {
+            return responseEndpoint;
         }
 
         public Context responseStreamId(final int responseStreamId)
