@@ -1,5 +1,6 @@
 package dev.tern.tools;
 
+import dev.tern.tools.chat.ChatCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Tern operator commands.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        ChatCommand.class,
     })
 public final class TernTool implements Runnable
 {

@@ -12,6 +12,7 @@ import dev.tern.codecs.monitor.Monitor;
 import dev.tern.codecs.monitor.MonitorId;
 import dev.tern.engine.service.Envelopes;
 import dev.tern.transport.Channels;
+import dev.tern.transport.Publications;
 import dev.tern.transport.client.ClientProtocol;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
@@ -353,7 +354,8 @@ public final class GatewayAgent implements Agent
             .uin(session.uin)
             .deviceId(session.deviceId)
             .putRequest(buffer, offset, length);
-        final long position = publication.offer(outbound, 0, ENVELOPE_HEADER + serviceRequestEncoder.encodedLength());
+        final long position = Publications.offer(publication, outbound, 0,
+            ENVELOPE_HEADER + serviceRequestEncoder.encodedLength());
         if (position > 0)
         {
             session.inFlight++;
@@ -688,7 +690,7 @@ public final class GatewayAgent implements Agent
     private void offer(final Session session, final DirectBuffer buffer, final int offset, final int length)
     {
         final Publication publication = session.publication;
-        if (null != publication && publication.offer(buffer, offset, length) > 0)
+        if (null != publication && Publications.offer(publication, buffer, offset, length) > 0)
         {
             monitor.add(MonitorId.GATEWAY_REPLIES, 1);
         }

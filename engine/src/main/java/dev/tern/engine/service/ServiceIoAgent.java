@@ -11,6 +11,7 @@ import dev.tern.codecs.monitor.Monitor;
 import dev.tern.codecs.replication.sbe.KvResponseDecoder;
 import dev.tern.storage.ResultCode;
 import dev.tern.storage.client.KvClient;
+import dev.tern.transport.Publications;
 import dev.tern.transport.client.ClientProtocol;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -374,6 +375,6 @@ final class ServiceIoAgent implements Agent
             .authUin(authUin)
             .authDeviceId(authDeviceId)
             .putResponse(frame, 0, frameLength);
-        return replies.offer(outbound, 0, ENVELOPE_HEADER + replyEncoder.encodedLength());
+        return Publications.offer(replies, outbound, 0, ENVELOPE_HEADER + replyEncoder.encodedLength());
     }
 }

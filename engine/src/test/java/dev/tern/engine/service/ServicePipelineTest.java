@@ -4,17 +4,13 @@ import dev.tern.codecs.client.sbe.ContactListEncoder;
 import dev.tern.codecs.client.sbe.ErrorCode;
 import dev.tern.codecs.client.sbe.MessageHeaderEncoder;
 import dev.tern.codecs.client.sbe.ResponseDecoder;
-import dev.tern.codecs.engine.sbe.ServiceReplyDecoder;
-import dev.tern.codecs.engine.sbe.ServiceRequestEncoder;
 import dev.tern.codecs.monitor.Monitor;
 import dev.tern.engine.service.contacts.ContactsPipeline;
+import dev.tern.engine.test.ServiceHarness;
 import dev.tern.transport.Channels;
 import dev.tern.transport.EmbeddedDriver;
 import dev.tern.transport.IdleStrategies;
-import dev.tern.transport.test.Await;
 import dev.tern.transport.test.TestMediaDriver;
-import io.aeron.Publication;
-import io.aeron.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -28,9 +24,6 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -55,12 +48,9 @@ class ServicePipelineTest
     private Monitor monitor;
     private ServicePipeline pipeline;
     private AgentRunner runner;
-    private Publication requests;
-    private Subscription replies;
+    private ServiceHarness gateway;
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean stall;
-    private final Map<Long, ErrorCode> answers = new ConcurrentHashMap<>();
-    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final ExpandableArrayBuffer frame = new ExpandableArrayBuffer(128);
 
     /** Answers OK, after waiting for the test when stalled; throws on the poison correlation id. */
@@ -97,8 +87,7 @@ class ServicePipelineTest
     {
         driver = TestMediaDriver.launch();
         monitor = Monitor.launch(new Monitor.Context().dir(dir).name("pipeline-test").heartbeatIntervalMs(0));
-        requests = driver.aeron().addPublication(Channels.IPC, REQUEST_STREAM);
-        replies = driver.aeron().addSubscription(Channels.IPC, REPLY_STREAM);
+        gateway = new ServiceHarness(driver.aeron(), Channels.IPC, REQUEST_STREAM, REPLY_STREAM);
     }
 
     private void launch(final int ringSize, final int maxInFlight)
@@ -119,14 +108,14 @@ class ServicePipelineTest
             });
         runner = new AgentRunner(IdleStrategies.of("backoff"), Throwable::printStackTrace, null, pipeline.agent());
         AgentRunner.startOnThread(runner);
-        Await.await(() -> requests.isConnected(), "the service to subscribe");
+        gateway.awaitConnected();
     }
 
     @AfterEach
     void stop()
     {
         release.countDown();
-        CloseHelper.quietCloseAll(runner, pipeline, requests, replies, monitor, driver);
+        CloseHelper.quietCloseAll(runner, pipeline, gateway, monitor, driver);
     }
 
     private void send(final long correlationId)
@@ -135,34 +124,14 @@ class ServicePipelineTest
             .correlationId(correlationId);
         list.token().hi(1).lo(2);
         list.uin(0).fromUin(0).maxContacts(10);
-        final ServiceRequestEncoder request = new ServiceRequestEncoder()
-            .wrapAndApplyHeader(buffer, 0, new dev.tern.codecs.engine.sbe.MessageHeaderEncoder())
-            .gatewayRequestId(correlationId)
-            .connectionId(1)
-            .uin(10_001)
-            .deviceId(0)
-            .putRequest(frame, 0, 8 + list.encodedLength());
-        Await.await(() -> requests.offer(buffer, 0, 8 + request.encodedLength()) > 0, "the request to be sent");
+        gateway.send(frame, MessageHeaderEncoder.ENCODED_LENGTH + list.encodedLength(), 10_001);
     }
 
     private ErrorCode awaitAnswer(final long correlationId)
     {
-        Await.await(() ->
-        {
-            replies.poll((buffer, offset, length, header) ->
-            {
-                final dev.tern.codecs.engine.sbe.MessageHeaderDecoder header1 =
-                    new dev.tern.codecs.engine.sbe.MessageHeaderDecoder().wrap(buffer, offset);
-                final ServiceReplyDecoder reply = new ServiceReplyDecoder().wrapAndApplyHeader(buffer, offset, header1);
-                final UnsafeBuffer response = new UnsafeBuffer(0, 0);
-                reply.wrapResponse(response);
-                final ResponseDecoder decoded = new ResponseDecoder().wrapAndApplyHeader(response, 0,
-                    new dev.tern.codecs.client.sbe.MessageHeaderDecoder().wrap(response, 0));
-                answers.put(decoded.correlationId(), decoded.code());
-            }, 10);
-            return answers.containsKey(correlationId);
-        }, Duration.ofSeconds(10), () -> "an answer to request " + correlationId + "; answers so far " + answers);
-        return answers.get(correlationId);
+        final UnsafeBuffer response = gateway.awaitResponse(correlationId);
+        return new ResponseDecoder().wrapAndApplyHeader(response, 0,
+            new dev.tern.codecs.client.sbe.MessageHeaderDecoder().wrap(response, 0)).code();
     }
 
     @Test

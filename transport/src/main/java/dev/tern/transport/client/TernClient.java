@@ -20,6 +20,7 @@ import dev.tern.codecs.client.sbe.ResponseDecoder;
 import dev.tern.codecs.client.sbe.ClientHelloDecoder;
 import dev.tern.codecs.client.sbe.ContactListDecoder;
 import dev.tern.transport.Channels;
+import dev.tern.transport.Publications;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
@@ -458,7 +459,7 @@ public final class TernClient implements AutoCloseable
         {
             throw new IllegalStateException("client is closed");
         }
-        if (publication.offer(sendBuffer, 0, length) > 0)
+        if (Publications.offer(publication, sendBuffer, 0, length) > 0)
         {
             lastSentNs = clock.nanoTime();
             return true;
