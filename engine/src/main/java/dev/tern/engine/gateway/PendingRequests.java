@@ -99,6 +99,10 @@ final class PendingRequests
      */
     int expire(final long nowNs, final Consumer<Entry> onExpired)
     {
+        if (0 == size)
+        {
+            return 0;
+        }
         int expired = 0;
         for (final Entry entry : entries)
         {

@@ -31,11 +31,13 @@ public final class KvCommand
         return op;
     }
 
+    /** Read a key's value. */
     public void get(final DirectBuffer key, final int offset, final int length)
     {
         set(KvOp.GET, key, offset, length);
     }
 
+    /** Write a key's value. */
     public void put(final DirectBuffer key, final int offset, final int length, final DirectBuffer value,
         final int valueOffset, final int valueLength)
     {
@@ -43,6 +45,7 @@ public final class KvCommand
         value(value, valueOffset, valueLength);
     }
 
+    /** Write a key's value unless the key exists (ALREADY_EXISTS). */
     public void putIfAbsent(final DirectBuffer key, final int offset, final int length, final DirectBuffer value,
         final int valueOffset, final int valueLength)
     {
@@ -50,6 +53,7 @@ public final class KvCommand
         value(value, valueOffset, valueLength);
     }
 
+    /** Write a key's value if the key is at {@code expectedVersion} (VERSION_MISMATCH otherwise). */
     public void putIfVersion(final DirectBuffer key, final int offset, final int length, final long expectedVersion,
         final DirectBuffer value, final int valueOffset, final int valueLength)
     {
@@ -58,6 +62,7 @@ public final class KvCommand
         value(value, valueOffset, valueLength);
     }
 
+    /** Write a row of a table. */
     public void rowPut(final DirectBuffer key, final int offset, final int length, final DirectBuffer row,
         final int rowOffset, final int rowLength, final DirectBuffer value, final int valueOffset,
         final int valueLength)
@@ -67,6 +72,7 @@ public final class KvCommand
         value(value, valueOffset, valueLength);
     }
 
+    /** Delete a row of a table (NOT_FOUND when there is none). */
     public void rowDelete(final DirectBuffer key, final int offset, final int length, final DirectBuffer row,
         final int rowOffset, final int rowLength)
     {

@@ -152,36 +152,61 @@ public final class TernBlockingClient implements AutoCloseable
         idle.reset();
     }
 
+    /**
+     * Create an account.
+     *
+     * @param name     3-32 letters and digits.
+     * @param password 8-128 bytes of UTF-8.
+     * @return OK with the new UIN, or NAME_TAKEN, BAD_REQUEST, ...
+     */
     public Registered register(final String name, final String password)
     {
         return await(client.register(name, password), Registered.class);
     }
 
+    /**
+     * Log in as device 0; on OK this client carries the session token in every later request.
+     *
+     * @return OK with the UIN and the session's lifetime, or BAD_CREDENTIALS, ...
+     */
     public LoggedIn login(final String name, final String password)
     {
         return login(name, password, 0);
     }
 
+    /**
+     * Log in as a device; on OK this client carries the session token in every later request.
+     *
+     * @return OK with the UIN and the session's lifetime, or BAD_CREDENTIALS, ...
+     */
     public LoggedIn login(final String name, final String password, final long deviceId)
     {
         return await(client.login(name, password, deviceId), LoggedIn.class);
     }
 
+    /** @return OK when the session ended. */
     public Result logout()
     {
         return await(client.logout(), Result.class);
     }
 
+    /** @return OK, NOT_FOUND when no such user, BAD_REQUEST for yourself, ... */
     public Result addContact(final long contactUin)
     {
         return await(client.addContact(contactUin), Result.class);
     }
 
+    /** @return OK, or NOT_FOUND when the user was not a contact. */
     public Result removeContact(final long contactUin)
     {
         return await(client.removeContact(contactUin), Result.class);
     }
 
+    /**
+     * @param fromUin     the first UIN of the page (inclusive).
+     * @param maxContacts most contacts in the page, 1-1000.
+     * @return a page of contacts in UIN order.
+     */
     public Contacts listContacts(final long fromUin, final int maxContacts)
     {
         return await(client.listContacts(fromUin, maxContacts), Contacts.class);
