@@ -6,7 +6,6 @@ import dev.tern.codecs.monitor.MonitorFileReader;
 import dev.tern.codecs.monitor.MonitorId;
 import dev.tern.engine.gateway.GatewayConfiguration;
 import dev.tern.engine.service.account.AccountConfiguration;
-import dev.tern.engine.test.MemoryKvReplicaFactory;
 import dev.tern.engine.test.TestClients;
 import dev.tern.engine.test.TestEngines;
 import dev.tern.transport.EmbeddedDriver;
@@ -71,7 +70,7 @@ class EngineProcessTest
             .property(TransportConfiguration.AERON_DIR_PROP_NAME, CommonContext.generateRandomDirName())
             .property(TransportConfiguration.TERM_LENGTH_PROP_NAME, "262144")
             .property(MonitorConfiguration.DIR_PROP_NAME, new File(dir, "monitor").getPath())
-            .property(EngineConfiguration.KV_REPLICA_FACTORY_PROP_NAME, MemoryKvReplicaFactory.class.getName())
+            .property(EngineConfiguration.KV_REPLICA_FACTORY_PROP_NAME, TestEngines.KV_REPLICAS.getClass().getName())
             .property(AccountConfiguration.PBKDF2_ITERATIONS_PROP_NAME,
                 Integer.toString(TestEngines.TEST_PBKDF2_ITERATIONS))
             .output(new File(dir, name + ".log"));

@@ -13,7 +13,10 @@ import java.util.List;
  */
 public final class TestEngines
 {
-    /** Starts the in-process KVSvr replicas of every engine test: the one place to switch to the storage node. */
+    /**
+     * Starts the in-process KVSvr replicas of every engine test, in this JVM and in child JVMs (by its class name):
+     * the one place to switch to the storage node.
+     */
     public static final KvReplicaFactory KV_REPLICAS = new MemoryKvReplicaFactory();
 
     /** PBKDF2 iterations in tests: the minimum the account service accepts. */

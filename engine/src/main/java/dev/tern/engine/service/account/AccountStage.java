@@ -315,6 +315,7 @@ final class AccountStage extends ServiceStage
     {
         if (ResultCode.NOT_FOUND == op.kvResult)
         {
+            hasher.hash(op.password, op.passwordLength, dummySalt, iterations);
             replyLoggedIn(op, ErrorCode.BAD_CREDENTIALS);
             return;
         }
