@@ -17,7 +17,6 @@ import dev.tern.transport.test.Await;
 import dev.tern.transport.test.ChildJvm;
 import dev.tern.transport.test.FreePorts;
 import dev.tern.transport.test.TestMediaDriver;
-import io.aeron.CommonContext;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +66,8 @@ class EngineProcessTest
     private ChildJvm.Builder engine(final String name)
     {
         return ChildJvm.builder(EngineMain.class)
-            .property(TransportConfiguration.AERON_DIR_PROP_NAME, CommonContext.generateRandomDirName())
+            // in the test's directory, so that a child killed with -9 leaves nothing behind in /dev/shm
+            .property(TransportConfiguration.AERON_DIR_PROP_NAME, new File(dir, "aeron-" + name).getPath())
             .property(TransportConfiguration.TERM_LENGTH_PROP_NAME, "262144")
             .property(MonitorConfiguration.DIR_PROP_NAME, new File(dir, "monitor").getPath())
             .property(EngineConfiguration.KV_REPLICA_FACTORY_PROP_NAME, TestEngines.KV_REPLICAS.getClass().getName())
