@@ -5,6 +5,7 @@ import dev.tern.tools.monitor.CountersCommand;
 import dev.tern.tools.monitor.DemoCommand;
 import dev.tern.tools.monitor.MonitorCommand;
 import dev.tern.tools.binlog.BinlogCommand;
+import dev.tern.tools.chat.ChatCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
         MonitorCommand.class,
         DemoCommand.class,
         BinlogCommand.class,
+        ChatCommand.class,
     })
 public final class TernTool implements Runnable
 {

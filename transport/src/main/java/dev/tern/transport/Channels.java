@@ -12,6 +12,18 @@ public final class Channels
     /** Replica to KV client: KvResponse. */
     public static final int KV_RESPONSE_STREAM_ID = 12;
 
+    /** Client to gateway: the client protocol's requests (client schema). */
+    public static final int CLIENT_REQUEST_STREAM_ID = 20;
+    /** Gateway to client: responses; the default stream a client names in its ClientHello. */
+    public static final int CLIENT_RESPONSE_STREAM_ID = 21;
+    /** Services to gateway: ServiceReply envelopes. */
+    public static final int SERVICE_REPLY_STREAM_ID = 22;
+    /** Gateway to service: ServiceRequest envelopes on this stream plus the service's id. */
+    public static final int SERVICE_REQUEST_STREAM_ID_BASE = 100;
+
+    /** The channel between a gateway and services that share its process and media driver. */
+    public static final String IPC = "aeron:ipc";
+
     private Channels()
     {
     }

@@ -142,7 +142,9 @@ public final class KvClient implements AutoCloseable
                 pubs[group] = new Publication[cluster.replicas(group).size()];
                 for (int replica = 0; replica < pubs[group].length; replica++)
                 {
-                    pubs[group][replica] = aeron.addPublication(
+                    // exclusive: replicas tell clients apart by the Aeron session, which a shared publication
+                    // would give to every client of this media driver (their responses would cross)
+                    pubs[group][replica] = aeron.addExclusivePublication(
                         Channels.udp(cluster.replicas(group).get(replica)), Channels.KV_REQUEST_STREAM_ID);
                 }
             }

@@ -1,0 +1,49 @@
+package dev.tern.engine.test;
+
+import dev.tern.engine.Engine;
+import dev.tern.engine.kv.KvReplicaFactory;
+import dev.tern.transport.test.FreePorts;
+import dev.tern.transport.test.TestMediaDriver;
+
+import java.io.File;
+import java.util.List;
+
+/**
+ * Engines for tests: everything on 127.0.0.1 with free ports, a driver of its own, small settings.
+ */
+public final class TestEngines
+{
+    /**
+     * Starts the in-process KVSvr replicas of every engine test, in this JVM and in child JVMs (by its class name):
+     * the one place to switch to the storage node.
+     */
+    public static final KvReplicaFactory KV_REPLICAS = new MemoryKvReplicaFactory();
+
+    /** PBKDF2 iterations in tests: the minimum the account service accepts. */
+    public static final int TEST_PBKDF2_ITERATIONS = 1000;
+
+    private TestEngines()
+    {
+    }
+
+    /**
+     * @param dir the test's directory: data and monitor files go under it.
+     * @return the settings of a whole engine in one process.
+     */
+    public static Engine.Context context(final File dir)
+    {
+        final Engine.Context ctx = new Engine.Context()
+            .parts("all")
+            .name("engine-test")
+            .dataDir(new File(dir, "data"))
+            .monitorDir(new File(dir, "monitor"))
+            .driver(TestMediaDriver.context())
+            .kvReplicas(List.of(FreePorts.endpoint(), FreePorts.endpoint(), FreePorts.endpoint()))
+            .kvReplicaFactory(KV_REPLICAS)
+            .serviceRingSize(256)
+            .serviceMaxInFlight(128);
+        ctx.gateway().endpoint(FreePorts.endpoint());
+        ctx.account().pbkdf2Iterations(TEST_PBKDF2_ITERATIONS);
+        return ctx;
+    }
+}
