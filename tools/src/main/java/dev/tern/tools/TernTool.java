@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Tern operator commands.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        dev.tern.tools.kv.KvCommand.class,
     })
 public final class TernTool implements Runnable
 {
