@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         BinlogCommand.class,
         ChatCommand.class,
+        dev.tern.tools.kv.KvCommand.class,
     })
 public final class TernTool implements Runnable
 {
