@@ -882,6 +882,59 @@ public final class StorageNode implements Agent, AutoCloseable
     }
 
     /**
+     * @return what the key holds: {@link KeyIndex#KIND_NONE} (absent, or metadata only), {@link KeyIndex#KIND_VALUE},
+     * {@link KeyIndex#KIND_TOMBSTONE} (deleted) or {@link KeyIndex#KIND_TABLE}; KIND_NONE for an invalid key.
+     */
+    public byte kind(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        if (!validKey(keyLength))
+        {
+            return KeyIndex.KIND_NONE;
+        }
+        final long entry = index.find(key, keyOffset, keyLength, NativeMemory.hash(key, keyOffset, keyLength));
+        return NULL == entry ? KeyIndex.KIND_NONE : index.kind(entry);
+    }
+
+    /**
+     * @return true when the key holds a table with this row; reads no value.
+     */
+    public boolean hasRow(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer rowKey, final int rowKeyOffset, final int rowKeyLength)
+    {
+        if (!validKey(keyLength) || !validKey(rowKeyLength))
+        {
+            return false;
+        }
+        final long table = table(key, keyOffset, keyLength);
+        return table > 0 && NULL != rows.find(table, rowKey, rowKeyOffset, rowKeyLength);
+    }
+
+    /**
+     * @return negative, zero or positive as the row key sorts before, equal to or after the table's last row key;
+     * positive when the key holds no table or an empty one (any row may be appended).
+     */
+    public int compareWithLastRow(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer rowKey, final int rowKeyOffset, final int rowKeyLength)
+    {
+        final long table = validKey(keyLength) ? table(key, keyOffset, keyLength) : 0;
+        return table > 0 && rows.rowCount(table) > 0 ?
+            rows.compareWithLast(table, rowKey, rowKeyOffset, rowKeyLength) : 1;
+    }
+
+    /**
+     * Read back a record of the binlog by where it lies ({@link #lastWriteLocation()}, {@link #replayLocation()}).
+     *
+     * @param view pointed at the record on success, valid until the next read.
+     * @return {@link ResultCode#OK}, or why the record cannot be read.
+     */
+    public int readLogged(final long location, final BinlogRecord view)
+    {
+        return binlog.readAt(location, view);
+    }
+
+    /**
      * @return rows in the table; 0 when the key holds no table.
      */
     public long rowCount(final DirectBuffer key, final int keyOffset, final int keyLength)

@@ -22,6 +22,7 @@ public final class BinlogRecordWriter
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final BinlogRecordEncoder encoder = new BinlogRecordEncoder();
     private final Crc32cChecksum crc = new Crc32cChecksum();
+    private BinlogRecordEncoder.RowsEncoder rowsEncoder;
 
     /**
      * @return bytes of a frame with no rows.
@@ -123,6 +124,64 @@ public final class BinlogRecordWriter
             .slot(0)
             .authorIndex(0);
         buffer.putByte(encoder.offset() + BinlogRecordEncoder.recordTypeEncodingOffset(), (byte)type);
+    }
+
+    /**
+     * Start a frame of row changes written one by one (a table install with each row's own version): exactly
+     * {@code rowCount} {@link #row} calls follow, then {@link #endRows}.
+     */
+    public void beginRows(
+        final MutableDirectBuffer buffer, final int offset, final int type, final long version, final int originNodeId,
+        final long timestampNs, final int rowCount)
+    {
+        block(buffer, offset, type, version, 0, originNodeId, 0, 0, timestampNs);
+        rowsEncoder = encoder.rowsCount(rowCount);
+    }
+
+    /** One row of a frame started by {@link #beginRows}. */
+    public void row(
+        final int op, final long rowVersion, final DirectBuffer rowKey, final int rowKeyOffset, final int rowKeyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        rowsEncoder.next().op(RowOp.get((short)op)).rowVersion(rowVersion)
+            .putRowKey(rowKey, rowKeyOffset, rowKeyLength)
+            .putRowValue(value, valueOffset, valueLength);
+    }
+
+    /**
+     * Finish a frame started by {@link #beginRows}.
+     *
+     * @return the frame's length.
+     */
+    public int endRows(final MutableDirectBuffer buffer, final int offset, final DirectBuffer key, final int keyOffset,
+        final int keyLength)
+    {
+        encoder.putKey(key, keyOffset, keyLength);
+        encoder.putValue(key, keyOffset, 0);
+        return seal(buffer, offset);
+    }
+
+    /**
+     * Set a frame's replication fields and seal it again.
+     *
+     * @param buffer      holding the frame.
+     * @param offset      where the frame starts.
+     * @param frameLength bytes of the frame including its checksum.
+     * @param slot        the key's slot the record is about.
+     * @param ballot      the ballot of the proposal.
+     * @param origin      the replica that authors the record.
+     * @param authorIndex the record's index in its author's stream, 0 when not authored.
+     */
+    public void replicationFields(
+        final MutableDirectBuffer buffer, final int offset, final int frameLength, final long slot, final long ballot,
+        final int origin, final long authorIndex)
+    {
+        final int block = offset + BinlogRecord.MESSAGE_OFFSET + BinlogRecord.HEADER_LENGTH;
+        buffer.putLong(block + BinlogRecordEncoder.slotEncodingOffset(), slot, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(block + BinlogRecordEncoder.ballotEncodingOffset(), ballot, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(block + BinlogRecordEncoder.originNodeIdEncodingOffset(), origin, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(block + BinlogRecordEncoder.authorIndexEncodingOffset(), authorIndex, ByteOrder.LITTLE_ENDIAN);
+        seal(buffer, offset, frameLength);
     }
 
     /**

@@ -356,11 +356,7 @@ public final class Replica implements AutoCloseable
     private int tick()
     {
         int work = 0;
-        if (keyScratch.length < keys.size())
-        {
-            keyScratch = new KeyState[keys.size() * 2];
-        }
-        keys.forEach(onKeyTimer, keyScratch);
+        keys.forEach(onKeyTimer, keyScratchFor(keys.size()));
 
         readScratch.clear();
         for (final Long2ObjectHashMap<ReadOp>.ValueIterator it = reads.values().iterator(); it.hasNext(); )
@@ -1972,6 +1968,39 @@ public final class Replica implements AutoCloseable
     private static long hash(final DirectBuffer buffer, final int offset, final int length)
     {
         return KeyHash.hash(buffer, offset, length);
+    }
+
+    /**
+     * @return the lowest binlog index recovery must still replay for this replica's votes and held values on
+     * undecided slots, Long.MAX_VALUE when none (asked when the store starts a snapshot).
+     */
+    public long oldestNeededLogIndex()
+    {
+        oldestNeeded = Long.MAX_VALUE;
+        keys.forEach(oldestNeededOf, keyScratchFor(keys.size()));
+        return oldestNeeded;
+    }
+
+    private long oldestNeeded;
+    private final java.util.function.Consumer<KeyState> oldestNeededOf = ks ->
+    {
+        if (ks.pendingSlot != 0)
+        {
+            oldestNeeded = Math.min(oldestNeeded, ks.pendingLogIndex);
+        }
+        for (int i = 0; i < ks.heldCount; i++)
+        {
+            oldestNeeded = Math.min(oldestNeeded, ks.heldLogIndex[i]);
+        }
+    };
+
+    private KeyState[] keyScratchFor(final int size)
+    {
+        if (keyScratch.length < size)
+        {
+            keyScratch = new KeyState[size * 2];
+        }
+        return keyScratch;
     }
 
     /** @return requests (reads and writes) in progress here. */

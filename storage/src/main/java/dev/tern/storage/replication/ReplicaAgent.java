@@ -19,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.List;
 
 /**
- * Runs a {@link Replica} over Aeron UDP: polls the peer and client subscriptions into it, sends its messages on
+ * Runs a {@link Replica} over Aeron UDP (call {@code replica().recover()} before the first duty cycle): polls the peer and client subscriptions into it, sends its messages on
  * publications to each peer, and answers each client on the response channel the client named in its KvConnect.
  * Duty cycle: poll, then the replica's cycle (timers, group commit, shipping, sending).
  */
@@ -41,6 +41,10 @@ public final class ReplicaAgent implements Agent, PeerTransport, ClientTransport
     private final KvConnectDecoder connectDecoder = new KvConnectDecoder();
     private final UnsafeBuffer connectView = new UnsafeBuffer(0, 0);
     private static final long HOUSEKEEPING_INTERVAL_NS = 1_000_000_000L;
+    private static final long STATS_INTERVAL_NS = 100_000_000L;
+
+    private Runnable statsPublisher;
+    private long nextStatsNs;
 
     private long nextHousekeepingNs;
     private long clientsRefused;
@@ -103,11 +107,6 @@ public final class ReplicaAgent implements Agent, PeerTransport, ClientTransport
         return replica;
     }
 
-    public void onStart()
-    {
-        replica.recover();
-    }
-
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
@@ -118,6 +117,11 @@ public final class ReplicaAgent implements Agent, PeerTransport, ClientTransport
         {
             nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
             work += closeGoneClients();
+        }
+        if (null != statsPublisher && nowNs - nextStatsNs >= 0)
+        {
+            nextStatsNs = nowNs + STATS_INTERVAL_NS;
+            statsPublisher.run();
         }
         return work;
     }
@@ -134,6 +138,22 @@ public final class ReplicaAgent implements Agent, PeerTransport, ClientTransport
         CloseHelper.closeAll(peerPublications);
         CloseHelper.closeAll(clientPublications.values());
         clientPublications.clear();
+    }
+
+    /**
+     * @param statsPublisher run every 100 ms on the agent's thread, to publish the replica's counters.
+     * @return this.
+     */
+    public ReplicaAgent statsPublisher(final Runnable statsPublisher)
+    {
+        this.statsPublisher = statsPublisher;
+        return this;
+    }
+
+    /** @return client sessions connected. */
+    public int clients()
+    {
+        return clientPublications.size();
     }
 
     /** @return KvConnects refused because too many clients were connected. */

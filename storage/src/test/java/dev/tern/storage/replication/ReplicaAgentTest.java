@@ -64,6 +64,7 @@ class ReplicaAgentTest
             .replicaCount(3)
             .store(new MemoryReplicaStore(index)), driver.aeron(), endpoints, SystemNanoClock.INSTANCE,
             Throwable::printStackTrace, 64);
+        agent.replica().recover();
         runners[index] = new AgentRunner(IdleStrategies.of("backoff"), Throwable::printStackTrace, null, agent);
         AgentRunner.startOnThread(runners[index]);
     }

@@ -1,0 +1,184 @@
+package dev.tern.storage.replication;
+
+/**
+ * The decided requests a replica remembers, so that a retry of a request (same client id and sequence), at any
+ * coordinator, is answered with its original result instead of being applied again. Bounded: the oldest entries are
+ * forgotten first. Open addressing over primitive arrays, no allocation once built. Single-threaded.
+ */
+final class AppliedRequests
+{
+    private static final long EMPTY = 0;
+
+    private final int capacity;
+    private final int mask;
+    private final long[] clientIds;
+    private final long[] sequences;
+    private final long[] keyHashes;
+    private final long[] versions;
+    private final int[] results;
+    private final long[] fifoClient;
+    private final long[] fifoSequence;
+    private final int maxEntries;
+    private int size;
+    private int fifoHead;
+    private int fifoTail;
+    private int foundResult;
+    private long foundVersion;
+
+    /**
+     * @param maxEntries requests remembered; the table holds twice as many slots.
+     */
+    AppliedRequests(final int maxEntries)
+    {
+        this.maxEntries = maxEntries;
+        capacity = Integer.highestOneBit(Math.max(16, maxEntries * 2 - 1)) << 1;
+        mask = capacity - 1;
+        clientIds = new long[capacity];
+        sequences = new long[capacity];
+        keyHashes = new long[capacity];
+        versions = new long[capacity];
+        results = new int[capacity];
+        fifoClient = new long[maxEntries];
+        fifoSequence = new long[maxEntries];
+    }
+
+    /**
+     * Remember a decided request (again: the latest outcome wins).
+     *
+     * @param clientId 0 means no client: nothing is remembered.
+     */
+    void record(final long clientId, final long sequence, final long keyHash, final int result, final long version)
+    {
+        if (EMPTY == clientId)
+        {
+            return;
+        }
+        int slot = find(clientId, sequence);
+        if (slot < 0)
+        {
+            if (size == maxEntries)
+            {
+                remove(fifoClient[fifoHead], fifoSequence[fifoHead]);
+                fifoHead = (fifoHead + 1) % maxEntries;
+            }
+            slot = -slot - 1;
+            clientIds[slot] = clientId;
+            sequences[slot] = sequence;
+            fifoClient[fifoTail] = clientId;
+            fifoSequence[fifoTail] = sequence;
+            fifoTail = (fifoTail + 1) % maxEntries;
+            size++;
+        }
+        keyHashes[slot] = keyHash;
+        results[slot] = result;
+        versions[slot] = version;
+    }
+
+    /**
+     * @return true when the request was decided; its outcome is then in {@link #result()} and {@link #version()}.
+     */
+    boolean lookUp(final long clientId, final long sequence)
+    {
+        final int slot = EMPTY == clientId ? -1 : find(clientId, sequence);
+        if (slot < 0)
+        {
+            return false;
+        }
+        foundResult = results[slot];
+        foundVersion = versions[slot];
+        return true;
+    }
+
+    int result()
+    {
+        return foundResult;
+    }
+
+    long version()
+    {
+        return foundVersion;
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    /** Receives remembered requests. */
+    interface Visitor
+    {
+        void accept(long clientId, long sequence, int result, long version);
+    }
+
+    /**
+     * Visit the remembered requests of one key (for a key install): a scan of the whole table, for rare use.
+     */
+    void forEachOfKey(final long keyHash, final Visitor visitor)
+    {
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            if (EMPTY != clientIds[slot] && keyHashes[slot] == keyHash)
+            {
+                visitor.accept(clientIds[slot], sequences[slot], results[slot], versions[slot]);
+            }
+        }
+    }
+
+    void clear()
+    {
+        java.util.Arrays.fill(clientIds, EMPTY);
+        size = 0;
+        fifoHead = 0;
+        fifoTail = 0;
+    }
+
+    private static int hash(final long clientId, final long sequence)
+    {
+        long h = clientId * 0x9E3779B97F4A7C15L + sequence;
+        h ^= h >>> 31;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int)(h ^ (h >>> 29));
+    }
+
+    /** @return the slot holding the request, or -(free slot) - 1. */
+    private int find(final long clientId, final long sequence)
+    {
+        for (int slot = hash(clientId, sequence) & mask; ; slot = (slot + 1) & mask)
+        {
+            if (EMPTY == clientIds[slot])
+            {
+                return -slot - 1;
+            }
+            if (clientIds[slot] == clientId && sequences[slot] == sequence)
+            {
+                return slot;
+            }
+        }
+    }
+
+    private void remove(final long clientId, final long sequence)
+    {
+        int slot = find(clientId, sequence);
+        if (slot < 0)
+        {
+            return;
+        }
+        clientIds[slot] = EMPTY;
+        size--;
+        for (int next = (slot + 1) & mask; EMPTY != clientIds[next]; next = (next + 1) & mask)
+        {
+            final int home = hash(clientIds[next], sequences[next]) & mask;
+            final boolean between = slot <= next ? (slot < home && home <= next) : (slot < home || home <= next);
+            if (!between)
+            {
+                clientIds[slot] = clientIds[next];
+                sequences[slot] = sequences[next];
+                keyHashes[slot] = keyHashes[next];
+                versions[slot] = versions[next];
+                results[slot] = results[next];
+                clientIds[next] = EMPTY;
+                slot = next;
+            }
+        }
+    }
+}
