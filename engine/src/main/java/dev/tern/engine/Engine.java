@@ -3,7 +3,6 @@ package dev.tern.engine;
 import dev.tern.codecs.monitor.Monitor;
 import dev.tern.engine.gateway.GatewayAgent;
 import dev.tern.engine.gateway.ServiceLink;
-import dev.tern.engine.kv.KvReplicaFactory;
 import dev.tern.engine.kv.LocalKvGroup;
 import dev.tern.engine.service.ServiceConfiguration;
 import dev.tern.engine.service.ServicePipeline;
@@ -89,7 +88,7 @@ public final class Engine implements AutoCloseable
 
         if (ctx.parts.contains(KV))
         {
-            kvGroup = LocalKvGroup.launch(ctx.kvReplicaFactory, driver.aeron(), ctx.kvReplicas,
+            kvGroup = LocalKvGroup.launch(driver.aeron(), ctx.kvReplicas,
                 new File(ctx.dataDir, "kv"), ctx.monitorDir, ctx.name);
             closeables.add(kvGroup);
         }
@@ -237,7 +236,6 @@ public final class Engine implements AutoCloseable
         private long kvTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ServiceConfiguration.kvTimeoutMs());
         private List<String> kvReplicas = split(EngineConfiguration.kvReplicas());
         private ClusterConfig cluster;
-        private KvReplicaFactory kvReplicaFactory;
         private String kvClientEndpoint = EngineConfiguration.kvClientEndpoint();
         private String gatewayReplyEndpoint = EngineConfiguration.gatewayReplyEndpoint();
         private final Map<ServiceCatalog, String> serviceEndpoints = new LinkedHashMap<>();
@@ -278,10 +276,6 @@ public final class Engine implements AutoCloseable
             if (kvReplicas.isEmpty() || kvReplicas.size() % 2 == 0)
             {
                 throw new IllegalArgumentException("kvReplicas=" + kvReplicas + " must name an odd number of host:port");
-            }
-            if (parts.contains(KV) && null == kvReplicaFactory)
-            {
-                kvReplicaFactory = loadFactory(EngineConfiguration.kvReplicaFactory());
             }
             for (final Map.Entry<ServiceCatalog, String> entry : serviceEndpoints.entrySet())
             {
@@ -347,25 +341,6 @@ public final class Engine implements AutoCloseable
                 names[i] = services[i].serviceName();
             }
             return names;
-        }
-
-        private static KvReplicaFactory loadFactory(final String className)
-        {
-            if (null == className || className.isBlank())
-            {
-                throw new IllegalArgumentException("kvReplicaFactory is not set: the in-process KVSvr group needs " +
-                    EngineConfiguration.KV_REPLICA_FACTORY_PROP_NAME + "=<class>, or run KVSvr as tern kv-node " +
-                    "processes and leave 'kv' out of the parts");
-            }
-            try
-            {
-                return (KvReplicaFactory)Class.forName(className).getConstructor().newInstance();
-            }
-            catch (final ReflectiveOperationException | ClassCastException ex)
-            {
-                throw new IllegalArgumentException("kvReplicaFactory=" + className +
-                    " is not a KvReplicaFactory with a public no-argument constructor", ex);
-            }
         }
 
         private static List<String> split(final String endpoints)
@@ -481,13 +456,6 @@ public final class Engine implements AutoCloseable
         public Context cluster(final ClusterConfig cluster)
         {
             this.cluster = cluster;
-            return this;
-        }
-
-        /** @param kvReplicaFactory starts the in-process replicas (part {@code kv}). */
-        public Context kvReplicaFactory(final KvReplicaFactory kvReplicaFactory)
-        {
-            this.kvReplicaFactory = kvReplicaFactory;
             return this;
         }
 

@@ -39,9 +39,6 @@ public final class EngineConfiguration
     /** A KVSvr cluster file for the services (several groups); replaces tern.engine.kv.replicas for them. */
     public static final String KV_CLUSTER_FILE_PROP_NAME = "tern.engine.kv.cluster.file";
 
-    /** The class (a KvReplicaFactory with a public no-argument constructor) that starts in-process replicas. */
-    public static final String KV_REPLICA_FACTORY_PROP_NAME = "tern.engine.kv.replica.factory";
-
     /** host:port the services' KV clients receive on; port 0 for any. */
     public static final String KV_CLIENT_ENDPOINT_PROP_NAME = "tern.engine.kv.client.endpoint";
     public static final String KV_CLIENT_ENDPOINT_DEFAULT = "127.0.0.1:0";
@@ -89,12 +86,6 @@ public final class EngineConfiguration
     public static String kvClusterFile()
     {
         return System.getProperty(KV_CLUSTER_FILE_PROP_NAME);
-    }
-
-    /** @return the replica factory's class name when set, else null. */
-    public static String kvReplicaFactory()
-    {
-        return System.getProperty(KV_REPLICA_FACTORY_PROP_NAME);
     }
 
     public static String kvClientEndpoint()

@@ -100,9 +100,7 @@ class ContextTest
         assertEquals("kvReplicas=[127.0.0.1:1, 127.0.0.1:2] must name an odd number of host:port",
             refusal(() -> new Engine.Context().parts("gateway").kvReplicas(List.of("127.0.0.1:1", "127.0.0.1:2"))
                 .conclude()));
-        assertTrue(refusal(() -> new Engine.Context().parts("kv").conclude()).startsWith("kvReplicaFactory is not set"));
         assertEquals("endpoint of service account=x must be host:port", refusal(() -> new Engine.Context()
             .parts("account").serviceEndpoint(ServiceCatalog.ACCOUNT, "x").conclude()));
-        assertTrue(refusal(() -> new Engine.Context().parts("kv").conclude()).contains("tern.engine.kv.replica.factory"));
     }
 }

@@ -70,7 +70,6 @@ class EngineProcessTest
             .property(TransportConfiguration.AERON_DIR_PROP_NAME, new File(dir, "aeron-" + name).getPath())
             .property(TransportConfiguration.TERM_LENGTH_PROP_NAME, "262144")
             .property(MonitorConfiguration.DIR_PROP_NAME, new File(dir, "monitor").getPath())
-            .property(EngineConfiguration.KV_REPLICA_FACTORY_PROP_NAME, TestEngines.KV_REPLICAS.getClass().getName())
             .property(AccountConfiguration.PBKDF2_ITERATIONS_PROP_NAME,
                 Integer.toString(TestEngines.TEST_PBKDF2_ITERATIONS))
             .output(new File(dir, name + ".log"));

@@ -2,6 +2,7 @@ package dev.tern.engine.kv;
 
 import dev.tern.codecs.monitor.Monitor;
 import dev.tern.storage.cluster.ClusterConfig;
+import dev.tern.storage.node.KvNode;
 import io.aeron.Aeron;
 import org.agrona.CloseHelper;
 
@@ -10,17 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A KVSvr group of replicas inside this process, each with its own data directory and monitor file
+ * A KVSvr group of replicas ({@link KvNode}s) inside this process, each with its own data directory and monitor file
  * ({@code <name>-kv-<i>}): the storage of {@code tern run}. Production groups run as {@code tern kv-node}
  * processes instead.
  */
 public final class LocalKvGroup implements AutoCloseable
 {
     private final ClusterConfig cluster;
-    private final List<AutoCloseable> replicas;
+    private final List<KvNode> replicas;
     private final List<Monitor> monitors;
 
-    private LocalKvGroup(final ClusterConfig cluster, final List<AutoCloseable> replicas, final List<Monitor> monitors)
+    private LocalKvGroup(final ClusterConfig cluster, final List<KvNode> replicas, final List<Monitor> monitors)
     {
         this.cluster = cluster;
         this.replicas = replicas;
@@ -30,7 +31,6 @@ public final class LocalKvGroup implements AutoCloseable
     /**
      * Start every replica of a single group owning all slots. Closes what it started when one fails.
      *
-     * @param factory    starts a replica.
      * @param aeron      a connected client.
      * @param endpoints  the replicas' UDP endpoints (host:port), an odd number.
      * @param dataDir    the group's directory: replica i keeps its data in {@code replica-<i>}.
@@ -38,11 +38,11 @@ public final class LocalKvGroup implements AutoCloseable
      * @param name       the monitor files' name prefix.
      * @return the running group.
      */
-    public static LocalKvGroup launch(final KvReplicaFactory factory, final Aeron aeron, final List<String> endpoints,
-        final File dataDir, final File monitorDir, final String name)
+    public static LocalKvGroup launch(final Aeron aeron, final List<String> endpoints, final File dataDir,
+        final File monitorDir, final String name)
     {
         final ClusterConfig cluster = ClusterConfig.singleGroup(endpoints);
-        final List<AutoCloseable> replicas = new ArrayList<>();
+        final List<KvNode> replicas = new ArrayList<>();
         final List<Monitor> monitors = new ArrayList<>();
         try
         {
@@ -50,7 +50,13 @@ public final class LocalKvGroup implements AutoCloseable
             {
                 final Monitor monitor = Monitor.launch(new Monitor.Context().dir(monitorDir).name(name + "-kv-" + i));
                 monitors.add(monitor);
-                replicas.add(factory.launch(aeron, cluster, 0, i, new File(dataDir, "replica-" + i), monitor));
+                replicas.add(KvNode.launch(new KvNode.Context()
+                    .aeron(aeron)
+                    .cluster(cluster)
+                    .groupId(0)
+                    .replicaIndex(i)
+                    .dataDir(new File(dataDir, "replica-" + i))
+                    .monitor(monitor)));
             }
         }
         catch (final RuntimeException ex)
@@ -66,6 +72,12 @@ public final class LocalKvGroup implements AutoCloseable
     public ClusterConfig cluster()
     {
         return cluster;
+    }
+
+    /** @return the replicas, in index order. */
+    public List<KvNode> replicas()
+    {
+        return replicas;
     }
 
     public void close()

@@ -1,7 +1,6 @@
 package dev.tern.engine.test;
 
 import dev.tern.engine.Engine;
-import dev.tern.engine.kv.KvReplicaFactory;
 import dev.tern.transport.test.FreePorts;
 import dev.tern.transport.test.TestMediaDriver;
 
@@ -13,12 +12,6 @@ import java.util.List;
  */
 public final class TestEngines
 {
-    /**
-     * Starts the in-process KVSvr replicas of every engine test, in this JVM and in child JVMs (by its class name):
-     * the one place to switch to the storage node.
-     */
-    public static final KvReplicaFactory KV_REPLICAS = new MemoryKvReplicaFactory();
-
     /** PBKDF2 iterations in tests: the minimum the account service accepts. */
     public static final int TEST_PBKDF2_ITERATIONS = 1000;
 
@@ -39,7 +32,6 @@ public final class TestEngines
             .monitorDir(new File(dir, "monitor"))
             .driver(TestMediaDriver.context())
             .kvReplicas(List.of(FreePorts.endpoint(), FreePorts.endpoint(), FreePorts.endpoint()))
-            .kvReplicaFactory(KV_REPLICAS)
             .serviceRingSize(256)
             .serviceMaxInFlight(128);
         ctx.gateway().endpoint(FreePorts.endpoint());

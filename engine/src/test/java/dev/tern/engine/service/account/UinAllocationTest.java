@@ -62,7 +62,7 @@ class UinAllocationTest
     {
         driver = TestMediaDriver.launch();
         monitor = Monitor.launch(new Monitor.Context().dir(dir).name("uin-test").heartbeatIntervalMs(0));
-        kv = LocalKvGroup.launch(TestEngines.KV_REPLICAS, driver.aeron(),
+        kv = LocalKvGroup.launch(driver.aeron(),
             List.of(FreePorts.endpoint(), FreePorts.endpoint(), FreePorts.endpoint()), new File(dir, "kv"), dir, "uin");
         for (int i = 0; i < 2; i++)
         {
