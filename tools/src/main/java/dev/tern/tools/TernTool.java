@@ -6,6 +6,8 @@ import dev.tern.tools.monitor.DemoCommand;
 import dev.tern.tools.monitor.MonitorCommand;
 import dev.tern.tools.binlog.BinlogCommand;
 import dev.tern.tools.chat.ChatCommand;
+import dev.tern.tools.kv.KvCommand;
+import dev.tern.tools.kv.KvNodeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +28,8 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         BinlogCommand.class,
         ChatCommand.class,
-        dev.tern.tools.kv.KvCommand.class,
+        KvCommand.class,
+        KvNodeCommand.class,
     })
 public final class TernTool implements Runnable
 {

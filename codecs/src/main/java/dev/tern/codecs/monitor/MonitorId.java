@@ -93,6 +93,7 @@ public enum MonitorId
     KV_WRONG_GROUP(518, "kv.wrong_group", COUNTER, "requests", "requests for a key another group owns"),
     KV_DUPLICATES(519, "kv.duplicates", COUNTER, "requests", "retried requests answered with their original result"),
     KV_CLIENTS(520, "kv.clients", GAUGE, "clients", "client sessions connected"),
+    KV_CATCH_UP_LAG(521, "kv.catch_up_lag", GAUGE, "records", "records of peers' authored streams not yet received"),
 
     GATEWAY_FRAMES(600, "gateway.frames", COUNTER, "frames", "frames received from clients"),
     GATEWAY_FORWARDED(601, "gateway.forwarded", COUNTER, "requests", "requests forwarded to a service"),

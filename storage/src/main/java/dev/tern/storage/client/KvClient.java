@@ -50,6 +50,8 @@ public final class KvClient implements AutoCloseable
     private final String responseChannel;
     private final Publication[][] publications;
     private final long[][] connectSentNs;
+    /** Until when a replica that let an attempt time out is asked last: requests go to a live one first. */
+    private final long[][] suspectUntilNs;
     private final FragmentAssembler assembler;
     private final Long2ObjectHashMap<Request> inFlight = new Long2ObjectHashMap<>();
     private final ArrayDeque<Request> pool = new ArrayDeque<>();
@@ -164,9 +166,11 @@ public final class KvClient implements AutoCloseable
         responses = subscription;
         publications = pubs;
         connectSentNs = new long[pubs.length][];
+        suspectUntilNs = new long[pubs.length][];
         for (int group = 0; group < pubs.length; group++)
         {
             connectSentNs[group] = new long[pubs[group].length];
+            suspectUntilNs[group] = new long[pubs[group].length];
         }
         assembler = new FragmentAssembler((buffer, offset, length, header) -> onResponse(buffer, offset, length));
     }
@@ -329,11 +333,12 @@ public final class KvClient implements AutoCloseable
         final long correlationId = ++nextCorrelationId;
         final long keyHash = KeyHash.hash(key, offset, length);
         request.correlationId = correlationId;
+        final long now = clock.nanoTime();
         request.group = cluster.groupOfSlot(ClusterConfig.slotOf(keyHash));
-        request.replica = ClusterConfig.homeReplica(keyHash, publications[request.group].length);
+        request.replica = liveReplica(request.group,
+            ClusterConfig.homeReplica(keyHash, publications[request.group].length), now);
         request.attempts = 0;
         request.listener = listener;
-        final long now = clock.nanoTime();
         request.deadlineNs = now + ctx.requestTimeoutNs;
 
         final MutableDirectBuffer message = request.message;
@@ -362,6 +367,24 @@ public final class KvClient implements AutoCloseable
         inFlight.put(correlationId, request);
         send(request, now);
         return correlationId;
+    }
+
+    /**
+     * @return the first replica from {@code first} on (wrapping) that is not suspected of being down, or
+     * {@code first} when all are.
+     */
+    private int liveReplica(final int group, final int first, final long now)
+    {
+        final int count = publications[group].length;
+        for (int i = 0; i < count; i++)
+        {
+            final int replica = (first + i) % count;
+            if (now - suspectUntilNs[group][replica] >= 0)
+            {
+                return replica;
+            }
+        }
+        return first % count;
     }
 
     private void send(final Request request, final long now)
@@ -432,7 +455,8 @@ public final class KvClient implements AutoCloseable
             else
             {
                 retries++;
-                request.replica = (request.replica + 1) % publications[request.group].length;
+                suspectUntilNs[request.group][request.replica] = now + ctx.suspectNs;
+                request.replica = liveReplica(request.group, request.replica + 1, now);
                 send(request, now);
             }
         }
@@ -471,10 +495,11 @@ public final class KvClient implements AutoCloseable
         if ((result == ResultCode.UNAVAILABLE || result == ResultCode.BUSY) && now - request.deadlineNs < 0)
         {
             retries++;
-            request.replica = (request.replica + 1) % publications[request.group].length;
+            request.replica = liveReplica(request.group, request.replica + 1, now);
             send(request, now);
             return;
         }
+        suspectUntilNs[request.group][request.replica] = 0;
         if (result == ResultCode.WRONG_GROUP)
         {
             final int hint = responseDecoder.hintGroupId();
@@ -525,6 +550,7 @@ public final class KvClient implements AutoCloseable
         private long requestTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private long timerIntervalNs = TimeUnit.MILLISECONDS.toNanos(1);
         private int maxInFlight = 65536;
+        private long suspectNs = TimeUnit.SECONDS.toNanos(1);
         private NanoClock clock = SystemNanoClock.INSTANCE;
 
         /**
@@ -596,6 +622,16 @@ public final class KvClient implements AutoCloseable
         public Context requestTimeoutNs(final long requestTimeoutNs)
         {
             this.requestTimeoutNs = requestTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @param suspectNs how long a replica that let an attempt time out is asked only after the others.
+         * @return this.
+         */
+        public Context suspectNs(final long suspectNs)
+        {
+            this.suspectNs = suspectNs;
             return this;
         }
 

@@ -97,7 +97,7 @@ public final class KvNode implements AutoCloseable
             MonitorId.KV_INSTALLS, MonitorId.KV_TIMEOUTS, MonitorId.KV_MALFORMED, MonitorId.KV_STREAM_GAPS,
             MonitorId.KV_CATCH_UPS, MonitorId.KV_RECORDS_SHIPPED, MonitorId.KV_RECORDS_RECEIVED,
             MonitorId.KV_IN_FLIGHT, MonitorId.KV_ACTIVE_KEYS, MonitorId.KV_BUSY, MonitorId.KV_WRONG_GROUP,
-            MonitorId.KV_DUPLICATES, MonitorId.KV_CLIENTS,
+            MonitorId.KV_DUPLICATES, MonitorId.KV_CLIENTS, MonitorId.KV_CATCH_UP_LAG,
         };
     }
 
@@ -126,6 +126,7 @@ public final class KvNode implements AutoCloseable
         monitor.set(MonitorId.KV_WRONG_GROUP, s.wrongGroup);
         monitor.set(MonitorId.KV_DUPLICATES, s.duplicatesAnswered);
         monitor.set(MonitorId.KV_CLIENTS, agent.clients());
+        monitor.set(MonitorId.KV_CATCH_UP_LAG, replica.catchUpLag());
     }
 
     /** @return the replica's counters (read from another thread: approximate). */

@@ -2003,6 +2003,23 @@ public final class Replica implements AutoCloseable
         return keyScratch;
     }
 
+    /**
+     * @return how many records this replica still misses of its peers' authored streams, as far as their heartbeats
+     * tell: 0 when it has caught up.
+     */
+    public long catchUpLag()
+    {
+        long lag = 0;
+        for (int peer = 0; peer < replicaCount; peer++)
+        {
+            if (peer != self && peerAuthoredHead[peer] > cursor[peer])
+            {
+                lag += peerAuthoredHead[peer] - cursor[peer];
+            }
+        }
+        return lag;
+    }
+
     /** @return requests (reads and writes) in progress here. */
     public int inFlight()
     {

@@ -1,5 +1,6 @@
 package dev.tern.tools.monitor;
 
+import dev.tern.tools.Lifecycle;
 import dev.tern.tools.monitor.agent.AgentConfiguration;
 import dev.tern.tools.monitor.agent.MonitorAgent;
 import org.agrona.concurrent.ShutdownSignalBarrier;

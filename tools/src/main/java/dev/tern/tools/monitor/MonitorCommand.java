@@ -1,5 +1,6 @@
 package dev.tern.tools.monitor;
 
+import dev.tern.tools.Lifecycle;
 import dev.tern.tools.monitor.center.CenterConfiguration;
 import dev.tern.tools.monitor.center.MonitorCenter;
 import org.agrona.concurrent.ShutdownSignalBarrier;

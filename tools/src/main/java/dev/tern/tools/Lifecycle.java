@@ -1,9 +1,9 @@
-package dev.tern.tools.monitor;
+package dev.tern.tools;
 
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 /**
- * How the long-running monitoring commands wait: until SIGINT or SIGTERM, or, for the children that
+ * How the long-running commands (kv-node, agent, monitor) wait: until SIGINT or SIGTERM, or, for the children that
  * {@code tern demo} starts, until their parent process is gone (so that killing the demo never leaves orphans).
  */
 public final class Lifecycle
