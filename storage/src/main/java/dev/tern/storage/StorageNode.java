@@ -21,6 +21,7 @@ import dev.tern.storage.snapshot.SnapshotWriter;
 import dev.tern.storage.table.RowDirectory;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -2704,12 +2705,13 @@ public final class StorageNode implements Agent, AutoCloseable
             }
             try
             {
-                rollCycleValue = RollCycles.valueOf(rollCycle);
+                rollCycleValue = null != rollCycle && rollCycle.startsWith("TEST") ?
+                    TestRollCycles.valueOf(rollCycle) : RollCycles.valueOf(rollCycle);
             }
             catch (final IllegalArgumentException | NullPointerException ex)
             {
                 throw new IllegalArgumentException("rollCycle=" + rollCycle + " must be a Chronicle RollCycles name " +
-                    "such as FIVE_MINUTELY, TEN_MINUTELY, FAST_HOURLY, FAST_DAILY", ex);
+                    "such as FIVE_MINUTELY, TEN_MINUTELY, FAST_HOURLY, FAST_DAILY (TEST_SECONDLY for tests)", ex);
             }
             if (requestTableCapacity < 1 || requestTableCapacity > 1 << 28)
             {

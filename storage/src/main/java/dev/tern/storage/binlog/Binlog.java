@@ -59,6 +59,7 @@ public final class Binlog implements AutoCloseable
     private final UnsafeBuffer readCopy;
     private final UnsafeBuffer appendView = new UnsafeBuffer(0, 0);
     private SingleChronicleQueue queue;
+    private int baseCycle;
     private ExcerptAppender appender;
     private final Int2ObjectHashMap<MappedFileReader> cycleReaders = new Int2ObjectHashMap<>();
     private RollingResourcesCache cycleNames;
@@ -238,16 +239,23 @@ public final class Binlog implements AutoCloseable
     }
 
     /**
-     * @return the location of a record: its cycle and its offset in the cycle's file.
+     * @return the location of a record: its cycle (relative to the binlog's first cycle when it was opened) and its
+     * offset in the cycle's file. Locations are valid while this binlog stays open.
      */
-    public static long location(final int cycle, final long position)
+    public long location(final int cycle, final long position)
     {
-        return ((long)cycle << POSITION_BITS) | position;
+        final long relative = (long)cycle - baseCycle;
+        if (relative < 0 || relative >= 1L << (63 - POSITION_BITS))
+        {
+            throw new IllegalStateException("binlog cycle " + cycle + " is out of the location range from cycle " +
+                baseCycle + ": use a longer roll cycle");
+        }
+        return (relative << POSITION_BITS) | position;
     }
 
-    static int cycleOf(final long location)
+    int cycleOf(final long location)
     {
-        return (int)(location >>> POSITION_BITS);
+        return (int)((location >>> POSITION_BITS) + baseCycle);
     }
 
     static long positionOf(final long location)
@@ -430,6 +438,9 @@ public final class Binlog implements AutoCloseable
         }
         queue = builder.build();
         cycleNames = null;
+        // locations hold the cycle relative to the first one, so that short roll cycles fit the location's bits
+        final int first = queue.firstCycle();
+        baseCycle = first != Integer.MAX_VALUE && first >= 0 ? first : queue.cycle();
     }
 
     private void closeQueue()

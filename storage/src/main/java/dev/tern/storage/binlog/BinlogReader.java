@@ -102,7 +102,7 @@ public final class BinlogReader implements AutoCloseable
                     break;
                 }
                 lastReadIndex = index;
-                location = Binlog.location(tailer.cycle(), dc.wire().bytes().readPosition());
+                location = binlog.location(tailer.cycle(), dc.wire().bytes().readPosition());
                 handler.onRecord(index, record);
                 count++;
             }

@@ -44,7 +44,10 @@ public final class KvNode implements AutoCloseable
             monitor.declare(kvIds());
             final StorageNode.Context nodeContext = null != ctx.storageContext ? ctx.storageContext :
                 new StorageNode.Context();
-            nodeContext.dir(ctx.dataDir).monitor(monitor).errorHandler(monitor.errorHandler());
+            final Replica[] replicaRef = new Replica[1];
+            nodeContext.dir(ctx.dataDir).monitor(monitor).errorHandler(monitor.errorHandler())
+                .binlogRetentionFloor(() -> null == replicaRef[0] ? Long.MAX_VALUE :
+                    replicaRef[0].retentionFloorLogIndex());
             createdStore = new StorageReplicaStore(nodeContext, ctx.replicaIndex, ctx.appliedRequests);
             final ClusterConfig cluster = ctx.cluster;
             final Replica.Context replicaContext = null != ctx.replicaContext ? ctx.replicaContext :
@@ -59,6 +62,7 @@ public final class KvNode implements AutoCloseable
             agent = new ReplicaAgent(replicaContext, ctx.aeron, cluster.replicas(ctx.groupId), SystemNanoClock.INSTANCE,
                 errorHandler, ctx.maxClients);
             final Replica replica = agent.replica();
+            replicaRef[0] = replica;
             createdStore.replayFloor(replica::oldestNeededLogIndex);
             replica.recover();
             agent.statsPublisher(this::publishStats);

@@ -23,6 +23,8 @@ import dev.tern.codecs.replication.sbe.PrepareBatchDecoder;
 import dev.tern.codecs.replication.sbe.PromiseBatchDecoder;
 import dev.tern.codecs.replication.sbe.ReadBatchDecoder;
 import dev.tern.codecs.replication.sbe.ReadReplyBatchDecoder;
+import dev.tern.codecs.replication.sbe.StreamResetDecoder;
+import dev.tern.codecs.replication.sbe.StreamResetEncoder;
 import dev.tern.storage.ResultCode;
 import dev.tern.storage.cluster.KeyHash;
 import org.agrona.DirectBuffer;
@@ -73,6 +75,9 @@ public final class Replica implements AutoCloseable
     private final long[] lastBatchNs;
     private final long[] peerAuthoredHead;
     private final long[] catchUpRequestedNs;
+    /** What each peer holds of this replica's authored stream, and when it last said so: binlog retention. */
+    private final long[] peerCursorOfSelf;
+    private final long[] peerHeartbeatNs;
 
     private final ActiveKeys keys = new ActiveKeys();
     private final Long2ObjectHashMap<ReadOp> reads = new Long2ObjectHashMap<>();
@@ -104,6 +109,8 @@ public final class Replica implements AutoCloseable
     private final KeyStateEncoder keyStateEncoder = new KeyStateEncoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final StreamResetDecoder streamResetDecoder = new StreamResetDecoder();
+    private final StreamResetEncoder streamResetEncoder = new StreamResetEncoder();
 
     private final UnsafeBuffer inbound = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
@@ -169,6 +176,8 @@ public final class Replica implements AutoCloseable
         lastBatchNs = new long[replicaCount];
         peerAuthoredHead = new long[replicaCount];
         catchUpRequestedNs = new long[replicaCount];
+        peerCursorOfSelf = new long[replicaCount];
+        peerHeartbeatNs = new long[replicaCount];
         sendBuffer = new UnsafeBuffer(new byte[ctx.maxMessageLength + store.maxRecordLength() + 4096]);
         messageBuffer = new UnsafeBuffer(new byte[ctx.maxMessageLength + store.maxRecordLength() + 4096]);
         replyBuffer = new UnsafeBuffer(new byte[ctx.maxMessageLength + store.maxRecordLength() + 4096]);
@@ -556,6 +565,13 @@ public final class Replica implements AutoCloseable
                 .previousAuthorIndex(shippedTo[peer]);
             // count is unknown until read: gather into the message buffer first
             final int read = store.readAuthored(shippedTo[peer], ctx.maxShipBytes, gatherShipped);
+            final long gap = store.authoredGap();
+            if (gap > shippedTo[peer])
+            {
+                sendStreamReset(peer, gap);
+                shippedTo[peer] = gap;
+                continue;
+            }
             if (read == 0 || shipCount == 0)
             {
                 continue;
@@ -600,6 +616,16 @@ public final class Replica implements AutoCloseable
         shipBytes = position + 12 + length;
         shipCount++;
         return true;
+    }
+
+    private void sendStreamReset(final int peer, final long fromAuthorIndex)
+    {
+        stats.streamResets++;
+        streamResetEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .groupId(groupId)
+            .author((short)self)
+            .fromAuthorIndex(fromAuthorIndex);
+        outboxes[peer].message(messageBuffer, 0, HEADER + streamResetEncoder.encodedLength());
     }
 
     private void requestCatchUp(final int author)
@@ -723,6 +749,13 @@ public final class Replica implements AutoCloseable
                         onKeyState(keyStateDecoder);
                     }
                     break;
+                case StreamResetDecoder.TEMPLATE_ID:
+                    streamResetDecoder.wrap(inbound, HEADER, blockLength, version);
+                    if (isForUs(streamResetDecoder.groupId(), streamResetDecoder.author()))
+                    {
+                        onStreamReset(streamResetDecoder);
+                    }
+                    break;
                 case HeartbeatDecoder.TEMPLATE_ID:
                     heartbeatDecoder.wrap(inbound, HEADER, blockLength, version);
                     if (isForUs(heartbeatDecoder.groupId(), heartbeatDecoder.from()))
@@ -735,10 +768,16 @@ public final class Replica implements AutoCloseable
                     return 0;
             }
         }
-        catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
+        catch (final IndexOutOfBoundsException ex)
         {
             // a lying length or group count runs into the fragment's end: the slice view turns it into this
             stats.malformed++;
+            return 0;
+        }
+        catch (final RuntimeException ex)
+        {
+            stats.errors++;
+            errorHandler.onError(ex);
             return 0;
         }
         return 1;
@@ -758,11 +797,49 @@ public final class Replica implements AutoCloseable
     {
         final int from = decoder.from();
         peerAuthoredHead[from] = Math.max(peerAuthoredHead[from], decoder.authoredHead());
+        peerHeartbeatNs[from] = nowNs;
         final HeartbeatDecoder.CursorsDecoder cursors = decoder.cursors();
         while (cursors.hasNext())
         {
             cursors.next();
+            if (cursors.author() == self)
+            {
+                peerCursorOfSelf[from] = cursors.authorIndex();
+            }
         }
+    }
+
+    private void onStreamReset(final StreamResetDecoder decoder)
+    {
+        final int author = decoder.author();
+        final long from = decoder.fromAuthorIndex();
+        if (from > cursor[author])
+        {
+            // the author no longer holds what this replica missed of its stream: keys written then are repaired on
+            // access (reads and writes always check a majority, so nothing stale is served)
+            stats.streamResets++;
+            errorHandler.onError(new IllegalStateException("replica " + self + " of group " + groupId +
+                " lost records " + (cursor[author] + 1) + ".." + from + " of replica " + author +
+                "'s stream (deleted there); keys written then are fetched when accessed"));
+            cursor[author] = from;
+        }
+    }
+
+    /**
+     * @return the binlog index from which this replica's authored records are still needed by a peer that was heard
+     * from within the retention timeout, Long.MAX_VALUE when none: the store keeps binlog cycles from there.
+     */
+    public long retentionFloorLogIndex()
+    {
+        long floor = Long.MAX_VALUE;
+        for (int peer = 0; peer < replicaCount; peer++)
+        {
+            if (peer != self && nowNs - peerHeartbeatNs[peer] < ctx.retentionPeerTimeoutNs)
+            {
+                floor = Math.min(floor, store.logIndexOfAuthored(peerCursorOfSelf[peer] + 1));
+            }
+        }
+        return floor;
     }
 
     private void onBinlogBatch(final BinlogBatchDecoder decoder)
@@ -1337,7 +1414,7 @@ public final class Replica implements AutoCloseable
             requestDecoder.skipRowKeyEnd();
             requestDecoder.skipValue();
         }
-        catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
+        catch (final IndexOutOfBoundsException ex)
         {
             stats.malformed++;
             return 0;
@@ -2063,6 +2140,7 @@ public final class Replica implements AutoCloseable
         private long commitWaitNs = ReplicationConfiguration.commitWaitNs();
         private long heartbeatIntervalNs = ReplicationConfiguration.heartbeatIntervalNs();
         private long tickIntervalNs = TimeUnit.MILLISECONDS.toNanos(1);
+        private long retentionPeerTimeoutNs = ReplicationConfiguration.retentionPeerTimeoutNs();
 
         /**
          * Validate the settings.
@@ -2230,6 +2308,17 @@ public final class Replica implements AutoCloseable
         public Context heartbeatIntervalNs(final long heartbeatIntervalNs)
         {
             this.heartbeatIntervalNs = heartbeatIntervalNs;
+            return this;
+        }
+
+        /**
+         * @param retentionPeerTimeoutNs a peer not heard from for this long no longer holds back the deletion of
+         *                               binlog cycles it has not read: when it comes back, what is gone is reset.
+         * @return this.
+         */
+        public Context retentionPeerTimeoutNs(final long retentionPeerTimeoutNs)
+        {
+            this.retentionPeerTimeoutNs = retentionPeerTimeoutNs;
             return this;
         }
 

@@ -10,6 +10,8 @@ public final class ReplicaStats
     public long replies;
     public long repliesDropped;
     public long malformed;
+    /** Unexpected errors while handling a message, recorded by the error handler. */
+    public long errors;
     public long foreign;
     public long wrongGroup;
     public long busy;
@@ -44,6 +46,7 @@ public final class ReplicaStats
     public long catchUpRequests;
     public long catchUpsServed;
     public long shipBackPressure;
+    public long streamResets;
 
     @Override
     public String toString()

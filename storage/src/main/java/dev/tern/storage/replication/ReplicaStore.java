@@ -162,6 +162,25 @@ public interface ReplicaStore extends AutoCloseable
      */
     int readAuthored(long afterAuthorIndex, int limitBytes, RecordHandler handler);
 
+    /**
+     * @return after {@link #readAuthored}: the author index before the first authored record still held, when the
+     * read found that records right after {@code afterAuthorIndex} are no longer held (cycles deleted); -1 otherwise.
+     */
+    default long authoredGap()
+    {
+        return -1;
+    }
+
+    /**
+     * @param authorIndex an author index of this replica's stream.
+     * @return the binlog index from which records from that author index on are still needed: cycles before it may
+     * be deleted.
+     */
+    default long logIndexOfAuthored(final long authorIndex)
+    {
+        return Long.MAX_VALUE;
+    }
+
     /** @return a view for decoding received record bytes. */
     RecordView newView();
 

@@ -51,6 +51,10 @@ public final class ReplicationConfiguration
     public static final String HEARTBEAT_INTERVAL_MS_PROP_NAME = "tern.kv.heartbeat.interval.ms";
     public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 100;
 
+    /** How long a silent peer holds back the deletion of binlog cycles it has not read, ms. */
+    public static final String RETENTION_PEER_TIMEOUT_MS_PROP_NAME = "tern.kv.retention.peer.timeout.ms";
+    public static final long RETENTION_PEER_TIMEOUT_MS_DEFAULT = 60 * 60 * 1000;
+
     private ReplicationConfiguration()
     {
     }
@@ -103,6 +107,12 @@ public final class ReplicationConfiguration
     public static long commitWaitNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(Long.getLong(COMMIT_WAIT_MS_PROP_NAME, COMMIT_WAIT_MS_DEFAULT));
+    }
+
+    public static long retentionPeerTimeoutNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(Long.getLong(RETENTION_PEER_TIMEOUT_MS_PROP_NAME,
+            RETENTION_PEER_TIMEOUT_MS_DEFAULT));
     }
 
     public static long heartbeatIntervalNs()

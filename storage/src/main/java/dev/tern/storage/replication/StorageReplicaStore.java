@@ -92,6 +92,8 @@ public final class StorageReplicaStore implements ReplicaStore
     private int readBytes;
     private int readCount;
     private long readLastAuthorIndex;
+    private long readGap;
+    private boolean readFromStart;
     private boolean readStopped;
     private RecordHandler readHandler;
     private final BinlogRecordHandler authoredFilter = this::onAuthoredCandidate;
@@ -671,6 +673,7 @@ public final class StorageReplicaStore implements ReplicaStore
         {
             return 0;
         }
+        readFromStart = false;
         final BinlogReader reader = readerFor(afterAuthorIndex);
         if (null == reader)
         {
@@ -681,6 +684,7 @@ public final class StorageReplicaStore implements ReplicaStore
         readBytes = 0;
         readCount = 0;
         readLastAuthorIndex = afterAuthorIndex;
+        readGap = -1;
         readStopped = false;
         readHandler = handler;
         while (!readStopped && readBytes < readLimitBytes)
@@ -708,6 +712,13 @@ public final class StorageReplicaStore implements ReplicaStore
         if (record.originNodeId() != self || record.authorIndex() <= afterAuthorIndex ||
             (BinlogRecord.COMMIT != type && RecordView.Kind.VALUE != StorageRecordView.kindOf(type)))
         {
+            return;
+        }
+        if (readFromStart && 0 == readCount && record.authorIndex() > afterAuthorIndex + 1)
+        {
+            // the records right after the position asked for were in deleted cycles
+            readGap = record.authorIndex() - 1;
+            readStopped = true;
             return;
         }
         readView.wrap(record);
@@ -760,7 +771,8 @@ public final class StorageReplicaStore implements ReplicaStore
                 high = mid - 1;
             }
         }
-        if (found < 0 || !reader.moveTo(sparseLogIndexes.getLong(found)))
+        readFromStart = found < 0 || !reader.moveTo(sparseLogIndexes.getLong(found));
+        if (readFromStart)
         {
             reader.toStart();
         }
@@ -777,6 +789,33 @@ public final class StorageReplicaStore implements ReplicaStore
             }
         }
         return 0;
+    }
+
+    public long authoredGap()
+    {
+        return readGap;
+    }
+
+    public long logIndexOfAuthored(final long authorIndex)
+    {
+        int low = 0;
+        int high = sparseAuthorIndexes.size() - 1;
+        int found = -1;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (sparseAuthorIndexes.getLong(mid) <= authorIndex)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        return found < 0 ? (sparseLogIndexes.isEmpty() ? Long.MAX_VALUE : sparseLogIndexes.getLong(0)) :
+            sparseLogIndexes.getLong(found);
     }
 
     public RecordView newView()

@@ -7,6 +7,7 @@ import dev.tern.storage.StorageNode;
 import dev.tern.storage.binlog.Binlog;
 import dev.tern.storage.binlog.BinlogReader;
 import dev.tern.storage.binlog.BinlogRecord;
+import dev.tern.storage.replication.Replica;
 import dev.tern.transport.test.Await;
 import net.openhft.chronicle.queue.RollCycles;
 import dev.tern.storage.client.KvBlockingClient;
@@ -75,18 +76,29 @@ class KvNodeTest
 
     private void startNode(final int index, final long snapshotIntervalMs)
     {
+        startNode(index, snapshotIntervalMs, null, null);
+    }
+
+    private void startNode(final int index, final long snapshotIntervalMs, final String rollCycle,
+        final Replica.Context replicaContext)
+    {
         final StorageNode.Context storage = new StorageNode.Context().indexCapacity(1 << 16).arenaBytes(64L << 20)
             .cacheBytes(8L << 20);
         if (snapshotIntervalMs > 0)
         {
             storage.snapshotIntervalMs(snapshotIntervalMs);
         }
+        if (null != rollCycle)
+        {
+            storage.rollCycle(rollCycle);
+        }
         nodes[index] = KvNode.launch(new KvNode.Context()
+            .replicaContext(replicaContext)
             .aeron(driver.aeron())
             .cluster(cluster)
             .groupId(0)
             .replicaIndex(index)
-            .dataDir(new File(dir, "node-" + index))
+            .dataDir(new File(dir, "node-" + index + (null != rollCycle ? "-" + rollCycle : "")))
             .monitor(monitors[index])
             .storageContext(storage));
     }
@@ -98,6 +110,13 @@ class KvNodeTest
         CloseHelper.quietCloseAll(nodes);
         CloseHelper.quietCloseAll(monitors);
         CloseHelper.quietClose(driver);
+    }
+
+    private static java.util.List<String> cycles(final File binlog)
+    {
+        final String[] cycles = binlog.list((d, name) -> name.endsWith(".cq4"));
+        java.util.Arrays.sort(cycles);
+        return java.util.List.of(cycles);
     }
 
     private String describeStreams()
@@ -214,6 +233,49 @@ class KvNodeTest
         assertEquals(100, scan.version());
         assertEquals(ResultCode.OK, client.put(b("key-0"), b("again")).result());
         assertEquals(16, client.get(b("key-0")).version());
+    }
+
+    @Test
+    void shouldResetTheStreamOfAReplicaThatMissedDeletedCyclesAndStillServeTheLatestData()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            nodes[i].close();
+            startNode(i, 200, "TEST_SECONDLY", new Replica.Context()
+                .retentionPeerTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300)));
+        }
+        client.put(b("a"), b("0"));
+        nodes[2].close();
+        final File binlog0 = new File(new File(dir, "node-0-TEST_SECONDLY"), "binlog");
+        // write until replica 0 has deleted every cycle that existed when replica 2 stopped, and the one after: the
+        // records replica 2 missed are gone from replica 0's binlog
+        final java.util.List<String> atStop = cycles(binlog0);
+        final String lastAtStop = atStop.get(atStop.size() - 1);
+        final int[] written = { 0 };
+        final String[] goneAfter = { lastAtStop };
+        for (int step = 0; step < 2; step++)
+        {
+            Await.await(() ->
+            {
+                written[0]++;
+                assertEquals(ResultCode.OK, client.put(b("a"), b(Integer.toString(written[0]))).result());
+                final java.util.List<String> now = cycles(binlog0);
+                return !now.isEmpty() && now.get(0).compareTo(goneAfter[0]) > 0;
+            }, java.time.Duration.ofSeconds(60), () -> "replica 0 to delete cycle " + goneAfter[0] + ": " +
+                cycles(binlog0) + " (at stop: " + atStop + ")");
+            goneAfter[0] = cycles(binlog0).get(0);
+        }
+
+        startNode(2, 200, "TEST_SECONDLY", new Replica.Context()
+            .retentionPeerTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300)));
+        final KvNode restarted = nodes[2];
+        Await.await(() -> restarted.stats().streamResets > 0, "replica 2 to be told its missed records are gone");
+
+        nodes[0].close();
+        final KvResult get = client.get(b("a"));
+        assertEquals(ResultCode.OK, get.result(), get.toString());
+        assertArrayEquals(b(Integer.toString(written[0])), get.value());
+        assertEquals(written[0] + 1, get.version());
     }
 
     @Test
