@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Deterministic simulation of KVSvr replication (docs/kvsvr-protocol.md section 11). Each seed is one reproducible
+ * Deterministic simulation of KVSvr replication (docs/kvsvr-protocol.md section 12). Each seed is one reproducible
  * world; a failure prints the seed: rerun it alone with -Dtern.sim.seed=N.
  */
 class ReplicationSimulationTest
