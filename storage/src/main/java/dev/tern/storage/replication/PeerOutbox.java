@@ -34,12 +34,6 @@ final class PeerOutbox
     private final ReadBatchEncoder readEncoder = new ReadBatchEncoder();
     private final ReadReplyBatchEncoder readReplyEncoder = new ReadReplyBatchEncoder();
 
-    private final Staging prepares = new Staging();
-    private final Staging promises = new Staging();
-    private final Staging accepts = new Staging();
-    private final Staging accepteds = new Staging();
-    private final Staging reads = new Staging();
-    private final Staging readReplies = new Staging();
     private final Staging whole = new Staging();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer recordView = new UnsafeBuffer(0, 0);
@@ -98,8 +92,14 @@ final class PeerOutbox
 
     boolean isEmpty()
     {
-        return prepares.count == 0 && promises.count == 0 && accepts.count == 0 && accepteds.count == 0 &&
-            reads.count == 0 && readReplies.count == 0 && whole.count == 0;
+        for (final Batch batch : batches)
+        {
+            if (batch.staging.count != 0)
+            {
+                return false;
+            }
+        }
+        return whole.count == 0;
     }
 
     long messagesSent()
@@ -114,9 +114,9 @@ final class PeerOutbox
 
     void prepare(final DirectBuffer key, final int keyOffset, final int keyLength, final long ballot)
     {
-        prepares.putLong(ballot);
-        prepares.putBytes(key, keyOffset, keyLength);
-        prepares.count++;
+        prepares.staging.putLong(ballot);
+        prepares.staging.putBytes(key, keyOffset, keyLength);
+        prepares.staging.count++;
     }
 
     void promise(
@@ -124,58 +124,58 @@ final class PeerOutbox
         final long promised, final long committedSlot, final long committedBallot, final long pendingBallot,
         final long pendingSlot, final DirectBuffer record, final int recordOffset, final int recordLength)
     {
-        promises.putLong(ballot);
-        promises.putByte(ok ? (byte)1 : 0);
-        promises.putLong(promised);
-        promises.putLong(committedSlot);
-        promises.putLong(committedBallot);
-        promises.putLong(pendingBallot);
-        promises.putLong(pendingSlot);
-        promises.putBytes(key, keyOffset, keyLength);
-        promises.putBytes(record, recordOffset, recordLength);
-        promises.count++;
+        promises.staging.putLong(ballot);
+        promises.staging.putByte(ok ? (byte)1 : 0);
+        promises.staging.putLong(promised);
+        promises.staging.putLong(committedSlot);
+        promises.staging.putLong(committedBallot);
+        promises.staging.putLong(pendingBallot);
+        promises.staging.putLong(pendingSlot);
+        promises.staging.putBytes(key, keyOffset, keyLength);
+        promises.staging.putBytes(record, recordOffset, recordLength);
+        promises.staging.count++;
     }
 
     void accept(
         final DirectBuffer key, final int keyOffset, final int keyLength, final long ballot, final long slot,
         final long previousBallot, final int checksum)
     {
-        accepts.putLong(ballot);
-        accepts.putLong(slot);
-        accepts.putLong(previousBallot);
-        accepts.putInt(checksum);
-        accepts.putBytes(key, keyOffset, keyLength);
-        accepts.count++;
+        accepts.staging.putLong(ballot);
+        accepts.staging.putLong(slot);
+        accepts.staging.putLong(previousBallot);
+        accepts.staging.putInt(checksum);
+        accepts.staging.putBytes(key, keyOffset, keyLength);
+        accepts.staging.count++;
     }
 
     void accepted(
         final DirectBuffer key, final int keyOffset, final int keyLength, final long ballot, final long slot,
         final AcceptResult result, final long promised, final long committedSlot, final long committedBallot)
     {
-        accepteds.putLong(ballot);
-        accepteds.putLong(slot);
-        accepteds.putByte((byte)result.value());
-        accepteds.putLong(promised);
-        accepteds.putLong(committedSlot);
-        accepteds.putLong(committedBallot);
-        accepteds.putBytes(key, keyOffset, keyLength);
-        accepteds.count++;
+        accepteds.staging.putLong(ballot);
+        accepteds.staging.putLong(slot);
+        accepteds.staging.putByte((byte)result.value());
+        accepteds.staging.putLong(promised);
+        accepteds.staging.putLong(committedSlot);
+        accepteds.staging.putLong(committedBallot);
+        accepteds.staging.putBytes(key, keyOffset, keyLength);
+        accepteds.staging.count++;
     }
 
     void read(final long readId, final DirectBuffer key, final int keyOffset, final int keyLength)
     {
-        reads.putLong(readId);
-        reads.putBytes(key, keyOffset, keyLength);
-        reads.count++;
+        reads.staging.putLong(readId);
+        reads.staging.putBytes(key, keyOffset, keyLength);
+        reads.staging.count++;
     }
 
     void readReply(final long readId, final long committedSlot, final long committedBallot, final long pendingSlot)
     {
-        readReplies.putLong(readId);
-        readReplies.putLong(committedSlot);
-        readReplies.putLong(committedBallot);
-        readReplies.putLong(pendingSlot);
-        readReplies.count++;
+        readReplies.staging.putLong(readId);
+        readReplies.staging.putLong(committedSlot);
+        readReplies.staging.putLong(committedBallot);
+        readReplies.staging.putLong(pendingSlot);
+        readReplies.staging.count++;
     }
 
     /**
@@ -195,12 +195,10 @@ final class PeerOutbox
     int flush(final PeerTransport transport, final int peer, final MutableDirectBuffer sendBuffer)
     {
         int sent = 0;
-        sent += flushPrepares(transport, peer, sendBuffer);
-        sent += flushPromises(transport, peer, sendBuffer);
-        sent += flushAccepts(transport, peer, sendBuffer);
-        sent += flushAccepteds(transport, peer, sendBuffer);
-        sent += flushReads(transport, peer, sendBuffer);
-        sent += flushReadReplies(transport, peer, sendBuffer);
+        for (final Batch batch : batches)
+        {
+            sent += flush(batch, transport, peer, sendBuffer);
+        }
         for (int position = 0, i = 0; i < whole.count; i++)
         {
             final int length = whole.buffer.getInt(position);
@@ -223,256 +221,329 @@ final class PeerOutbox
         return 0;
     }
 
-    private int flushPrepares(final PeerTransport transport, final int peer, final MutableDirectBuffer out)
+    /** One message per batch of entries, as many as fit the maximum message length. */
+    private int flush(final Batch batch, final PeerTransport transport, final int peer, final MutableDirectBuffer out)
     {
-        final Staging s = prepares;
-        final ExpandableArrayBuffer b = s.buffer;
+        final Staging staging = batch.staging;
+        final ExpandableArrayBuffer b = staging.buffer;
         int sent = 0;
         int position = 0;
-        int remaining = s.count;
+        int remaining = staging.count;
         while (remaining > 0)
         {
             int count = 0;
-            int size = HEADER + PrepareBatchEncoder.BLOCK_LENGTH + PrepareBatchEncoder.EntriesEncoder.sbeHeaderSize();
+            int size = HEADER + batch.overhead();
             for (int p = position; count < remaining && count < 65535; count++)
             {
-                final int keyLength = b.getInt(p + 8);
-                final int entry = PrepareBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + keyLength;
+                final int entry = batch.encodedSize(b, p);
                 if (count > 0 && size + entry > maxMessageLength)
                 {
                     break;
                 }
                 size += entry;
-                p += 12 + keyLength;
+                p += batch.stagedLength(b, p);
             }
+            batch.begin(out, count);
+            for (int i = 0; i < count; i++)
+            {
+                batch.encode(b, position);
+                position += batch.stagedLength(b, position);
+            }
+            sent += send(transport, peer, out, 0, HEADER + batch.encodedLength());
+            remaining -= count;
+        }
+        staging.clear();
+        return sent;
+    }
+
+    /**
+     * One kind of batched message: how its staged entries are laid out and encoded.
+     */
+    private abstract static class Batch
+    {
+        final Staging staging = new Staging();
+
+        /** @return bytes of the message besides its entries: block and group header. */
+        abstract int overhead();
+
+        /** @return bytes the staged entry at {@code p} takes in the staging buffer. */
+        abstract int stagedLength(DirectBuffer b, int p);
+
+        /** @return bytes the staged entry at {@code p} takes once encoded. */
+        abstract int encodedSize(DirectBuffer b, int p);
+
+        /** Wrap the encoder over {@code out} for {@code count} entries. */
+        abstract void begin(MutableDirectBuffer out, int count);
+
+        /** Encode the staged entry at {@code p} as the next entry. */
+        abstract void encode(DirectBuffer b, int p);
+
+        /** @return the encoded length of the message, header excluded. */
+        abstract int encodedLength();
+    }
+
+    // prepare: ballot (8) | key length (4) | key
+    private final Batch prepares = new Batch()
+    {
+        private PrepareBatchEncoder.EntriesEncoder entries;
+
+        int overhead()
+        {
+            return PrepareBatchEncoder.BLOCK_LENGTH + PrepareBatchEncoder.EntriesEncoder.sbeHeaderSize();
+        }
+
+        int stagedLength(final DirectBuffer b, final int p)
+        {
+            return 12 + b.getInt(p + 8);
+        }
+
+        int encodedSize(final DirectBuffer b, final int p)
+        {
+            return PrepareBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + b.getInt(p + 8);
+        }
+
+        void begin(final MutableDirectBuffer out, final int count)
+        {
             prepareEncoder.wrapAndApplyHeader(out, 0, header).groupId(groupId).from((short)self);
-            final PrepareBatchEncoder.EntriesEncoder entries = prepareEncoder.entriesCount(count);
-            for (int i = 0; i < count; i++)
-            {
-                final long ballot = b.getLong(position);
-                final int keyLength = b.getInt(position + 8);
-                keyView.wrap(b, position + 12, keyLength);
-                entries.next().ballot(ballot).putKey(keyView, 0, keyLength);
-                position += 12 + keyLength;
-            }
-            sent += send(transport, peer, out, 0, HEADER + prepareEncoder.encodedLength());
-            remaining -= count;
+            entries = prepareEncoder.entriesCount(count);
         }
-        s.clear();
-        return sent;
-    }
 
-    private int flushPromises(final PeerTransport transport, final int peer, final MutableDirectBuffer out)
-    {
-        final Staging s = promises;
-        final ExpandableArrayBuffer b = s.buffer;
-        int sent = 0;
-        int position = 0;
-        int remaining = s.count;
-        while (remaining > 0)
+        void encode(final DirectBuffer b, final int p)
         {
-            int count = 0;
-            int size = HEADER + PromiseBatchEncoder.BLOCK_LENGTH + PromiseBatchEncoder.EntriesEncoder.sbeHeaderSize();
-            for (int p = position; count < remaining && count < 65535; count++)
-            {
-                final int keyLength = b.getInt(p + 49);
-                final int recordLength = b.getInt(p + 53 + keyLength);
-                final int entry = PromiseBatchEncoder.EntriesEncoder.sbeBlockLength() + 8 + keyLength + recordLength;
-                if (count > 0 && size + entry > maxMessageLength)
-                {
-                    break;
-                }
-                size += entry;
-                p += 57 + keyLength + recordLength;
-            }
+            final int keyLength = b.getInt(p + 8);
+            keyView.wrap(b, p + 12, keyLength);
+            entries.next().ballot(b.getLong(p)).putKey(keyView, 0, keyLength);
+        }
+
+        int encodedLength()
+        {
+            return prepareEncoder.encodedLength();
+        }
+    };
+
+    // promise: ballot (8) | ok (1) | promised | committed slot | committed ballot | pending ballot | pending slot
+    //          (8 each) | key length (4) | key | record length (4) | record
+    private final Batch promises = new Batch()
+    {
+        private PromiseBatchEncoder.EntriesEncoder entries;
+
+        int overhead()
+        {
+            return PromiseBatchEncoder.BLOCK_LENGTH + PromiseBatchEncoder.EntriesEncoder.sbeHeaderSize();
+        }
+
+        int stagedLength(final DirectBuffer b, final int p)
+        {
+            final int keyLength = b.getInt(p + 49);
+            return 57 + keyLength + b.getInt(p + 53 + keyLength);
+        }
+
+        int encodedSize(final DirectBuffer b, final int p)
+        {
+            final int keyLength = b.getInt(p + 49);
+            return PromiseBatchEncoder.EntriesEncoder.sbeBlockLength() + 8 + keyLength + b.getInt(p + 53 + keyLength);
+        }
+
+        void begin(final MutableDirectBuffer out, final int count)
+        {
             promiseEncoder.wrapAndApplyHeader(out, 0, header).groupId(groupId).from((short)self);
-            final PromiseBatchEncoder.EntriesEncoder entries = promiseEncoder.entriesCount(count);
-            for (int i = 0; i < count; i++)
-            {
-                final int keyLength = b.getInt(position + 49);
-                final int recordLength = b.getInt(position + 53 + keyLength);
-                keyView.wrap(b, position + 53, keyLength);
-                entries.next()
-                    .ballot(b.getLong(position))
-                    .ok(b.getByte(position + 8) != 0 ? BooleanType.TRUE : BooleanType.FALSE)
-                    .promised(b.getLong(position + 9))
-                    .committedSlot(b.getLong(position + 17))
-                    .committedBallot(b.getLong(position + 25))
-                    .pendingBallot(b.getLong(position + 33))
-                    .pendingSlot(b.getLong(position + 41))
-                    .putKey(keyView, 0, keyLength);
-                if (recordLength > 0)
-                {
-                    recordView.wrap(b, position + 57 + keyLength, recordLength);
-                    entries.putPendingRecord(recordView, 0, recordLength);
-                }
-                else
-                {
-                    entries.putPendingRecord(keyView, 0, 0);
-                }
-                position += 57 + keyLength + recordLength;
-            }
-            sent += send(transport, peer, out, 0, HEADER + promiseEncoder.encodedLength());
-            remaining -= count;
+            entries = promiseEncoder.entriesCount(count);
         }
-        s.clear();
-        return sent;
-    }
 
-    private int flushAccepts(final PeerTransport transport, final int peer, final MutableDirectBuffer out)
-    {
-        final Staging s = accepts;
-        final ExpandableArrayBuffer b = s.buffer;
-        int sent = 0;
-        int position = 0;
-        int remaining = s.count;
-        while (remaining > 0)
+        void encode(final DirectBuffer b, final int p)
         {
-            int count = 0;
-            int size = HEADER + AcceptBatchEncoder.BLOCK_LENGTH + AcceptBatchEncoder.EntriesEncoder.sbeHeaderSize();
-            for (int p = position; count < remaining && count < 65535; count++)
-            {
-                final int keyLength = b.getInt(p + 28);
-                final int entry = AcceptBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + keyLength;
-                if (count > 0 && size + entry > maxMessageLength)
-                {
-                    break;
-                }
-                size += entry;
-                p += 32 + keyLength;
-            }
+            final int keyLength = b.getInt(p + 49);
+            final int recordLength = b.getInt(p + 53 + keyLength);
+            keyView.wrap(b, p + 53, keyLength);
+            entries.next()
+                .ballot(b.getLong(p))
+                .ok(b.getByte(p + 8) != 0 ? BooleanType.TRUE : BooleanType.FALSE)
+                .promised(b.getLong(p + 9))
+                .committedSlot(b.getLong(p + 17))
+                .committedBallot(b.getLong(p + 25))
+                .pendingBallot(b.getLong(p + 33))
+                .pendingSlot(b.getLong(p + 41))
+                .putKey(keyView, 0, keyLength);
+            recordView.wrap(b, p + 57 + keyLength, recordLength);
+            entries.putPendingRecord(recordView, 0, recordLength);
+        }
+
+        int encodedLength()
+        {
+            return promiseEncoder.encodedLength();
+        }
+    };
+
+    // accept: ballot | slot | previous ballot (8 each) | checksum (4) | key length (4) | key
+    private final Batch accepts = new Batch()
+    {
+        private AcceptBatchEncoder.EntriesEncoder entries;
+
+        int overhead()
+        {
+            return AcceptBatchEncoder.BLOCK_LENGTH + AcceptBatchEncoder.EntriesEncoder.sbeHeaderSize();
+        }
+
+        int stagedLength(final DirectBuffer b, final int p)
+        {
+            return 32 + b.getInt(p + 28);
+        }
+
+        int encodedSize(final DirectBuffer b, final int p)
+        {
+            return AcceptBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + b.getInt(p + 28);
+        }
+
+        void begin(final MutableDirectBuffer out, final int count)
+        {
             acceptEncoder.wrapAndApplyHeader(out, 0, header).groupId(groupId).from((short)self);
-            final AcceptBatchEncoder.EntriesEncoder entries = acceptEncoder.entriesCount(count);
-            for (int i = 0; i < count; i++)
-            {
-                final int keyLength = b.getInt(position + 28);
-                keyView.wrap(b, position + 32, keyLength);
-                entries.next()
-                    .ballot(b.getLong(position))
-                    .slot(b.getLong(position + 8))
-                    .previousBallot(b.getLong(position + 16))
-                    .checksum(b.getInt(position + 24))
-                    .putKey(keyView, 0, keyLength);
-                position += 32 + keyLength;
-            }
-            sent += send(transport, peer, out, 0, HEADER + acceptEncoder.encodedLength());
-            remaining -= count;
+            entries = acceptEncoder.entriesCount(count);
         }
-        s.clear();
-        return sent;
-    }
 
-    private int flushAccepteds(final PeerTransport transport, final int peer, final MutableDirectBuffer out)
-    {
-        final Staging s = accepteds;
-        final ExpandableArrayBuffer b = s.buffer;
-        int sent = 0;
-        int position = 0;
-        int remaining = s.count;
-        while (remaining > 0)
+        void encode(final DirectBuffer b, final int p)
         {
-            int count = 0;
-            int size = HEADER + AcceptedBatchEncoder.BLOCK_LENGTH + AcceptedBatchEncoder.EntriesEncoder.sbeHeaderSize();
-            for (int p = position; count < remaining && count < 65535; count++)
-            {
-                final int keyLength = b.getInt(p + 41);
-                final int entry = AcceptedBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + keyLength;
-                if (count > 0 && size + entry > maxMessageLength)
-                {
-                    break;
-                }
-                size += entry;
-                p += 45 + keyLength;
-            }
+            final int keyLength = b.getInt(p + 28);
+            keyView.wrap(b, p + 32, keyLength);
+            entries.next()
+                .ballot(b.getLong(p))
+                .slot(b.getLong(p + 8))
+                .previousBallot(b.getLong(p + 16))
+                .checksum(b.getInt(p + 24))
+                .putKey(keyView, 0, keyLength);
+        }
+
+        int encodedLength()
+        {
+            return acceptEncoder.encodedLength();
+        }
+    };
+
+    // accepted: ballot | slot (8 each) | result (1) | promised | committed slot | committed ballot (8 each) |
+    //           key length (4) | key
+    private final Batch accepteds = new Batch()
+    {
+        private AcceptedBatchEncoder.EntriesEncoder entries;
+
+        int overhead()
+        {
+            return AcceptedBatchEncoder.BLOCK_LENGTH + AcceptedBatchEncoder.EntriesEncoder.sbeHeaderSize();
+        }
+
+        int stagedLength(final DirectBuffer b, final int p)
+        {
+            return 45 + b.getInt(p + 41);
+        }
+
+        int encodedSize(final DirectBuffer b, final int p)
+        {
+            return AcceptedBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + b.getInt(p + 41);
+        }
+
+        void begin(final MutableDirectBuffer out, final int count)
+        {
             acceptedEncoder.wrapAndApplyHeader(out, 0, header).groupId(groupId).from((short)self);
-            final AcceptedBatchEncoder.EntriesEncoder entries = acceptedEncoder.entriesCount(count);
-            for (int i = 0; i < count; i++)
-            {
-                final int keyLength = b.getInt(position + 41);
-                keyView.wrap(b, position + 45, keyLength);
-                entries.next()
-                    .ballot(b.getLong(position))
-                    .slot(b.getLong(position + 8))
-                    .result(AcceptResult.get(b.getByte(position + 16)))
-                    .promised(b.getLong(position + 17))
-                    .committedSlot(b.getLong(position + 25))
-                    .committedBallot(b.getLong(position + 33))
-                    .putKey(keyView, 0, keyLength);
-                position += 45 + keyLength;
-            }
-            sent += send(transport, peer, out, 0, HEADER + acceptedEncoder.encodedLength());
-            remaining -= count;
+            entries = acceptedEncoder.entriesCount(count);
         }
-        s.clear();
-        return sent;
-    }
 
-    private int flushReads(final PeerTransport transport, final int peer, final MutableDirectBuffer out)
-    {
-        final Staging s = reads;
-        final ExpandableArrayBuffer b = s.buffer;
-        int sent = 0;
-        int position = 0;
-        int remaining = s.count;
-        while (remaining > 0)
+        void encode(final DirectBuffer b, final int p)
         {
-            int count = 0;
-            int size = HEADER + ReadBatchEncoder.BLOCK_LENGTH + ReadBatchEncoder.EntriesEncoder.sbeHeaderSize();
-            for (int p = position; count < remaining && count < 65535; count++)
-            {
-                final int keyLength = b.getInt(p + 8);
-                final int entry = ReadBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + keyLength;
-                if (count > 0 && size + entry > maxMessageLength)
-                {
-                    break;
-                }
-                size += entry;
-                p += 12 + keyLength;
-            }
+            final int keyLength = b.getInt(p + 41);
+            keyView.wrap(b, p + 45, keyLength);
+            entries.next()
+                .ballot(b.getLong(p))
+                .slot(b.getLong(p + 8))
+                .result(AcceptResult.get(b.getByte(p + 16)))
+                .promised(b.getLong(p + 17))
+                .committedSlot(b.getLong(p + 25))
+                .committedBallot(b.getLong(p + 33))
+                .putKey(keyView, 0, keyLength);
+        }
+
+        int encodedLength()
+        {
+            return acceptedEncoder.encodedLength();
+        }
+    };
+
+    // read: read id (8) | key length (4) | key
+    private final Batch reads = new Batch()
+    {
+        private ReadBatchEncoder.EntriesEncoder entries;
+
+        int overhead()
+        {
+            return ReadBatchEncoder.BLOCK_LENGTH + ReadBatchEncoder.EntriesEncoder.sbeHeaderSize();
+        }
+
+        int stagedLength(final DirectBuffer b, final int p)
+        {
+            return 12 + b.getInt(p + 8);
+        }
+
+        int encodedSize(final DirectBuffer b, final int p)
+        {
+            return ReadBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + b.getInt(p + 8);
+        }
+
+        void begin(final MutableDirectBuffer out, final int count)
+        {
             readEncoder.wrapAndApplyHeader(out, 0, header).groupId(groupId).from((short)self);
-            final ReadBatchEncoder.EntriesEncoder entries = readEncoder.entriesCount(count);
-            for (int i = 0; i < count; i++)
-            {
-                final int keyLength = b.getInt(position + 8);
-                keyView.wrap(b, position + 12, keyLength);
-                entries.next().readId(b.getLong(position)).putKey(keyView, 0, keyLength);
-                position += 12 + keyLength;
-            }
-            sent += send(transport, peer, out, 0, HEADER + readEncoder.encodedLength());
-            remaining -= count;
+            entries = readEncoder.entriesCount(count);
         }
-        s.clear();
-        return sent;
-    }
 
-    private int flushReadReplies(final PeerTransport transport, final int peer, final MutableDirectBuffer out)
-    {
-        final Staging s = readReplies;
-        final ExpandableArrayBuffer b = s.buffer;
-        int sent = 0;
-        int position = 0;
-        int remaining = s.count;
-        final int entrySize = ReadReplyBatchEncoder.EntriesEncoder.sbeBlockLength();
-        final int perMessage = Math.max(1, Math.min(65535, (maxMessageLength - HEADER -
-            ReadReplyBatchEncoder.BLOCK_LENGTH - ReadReplyBatchEncoder.EntriesEncoder.sbeHeaderSize()) / entrySize));
-        while (remaining > 0)
+        void encode(final DirectBuffer b, final int p)
         {
-            final int count = Math.min(remaining, perMessage);
-            readReplyEncoder.wrapAndApplyHeader(out, 0, header).groupId(groupId).from((short)self);
-            final ReadReplyBatchEncoder.EntriesEncoder entries = readReplyEncoder.entriesCount(count);
-            for (int i = 0; i < count; i++)
-            {
-                entries.next()
-                    .readId(b.getLong(position))
-                    .committedSlot(b.getLong(position + 8))
-                    .committedBallot(b.getLong(position + 16))
-                    .pendingSlot(b.getLong(position + 24));
-                position += 32;
-            }
-            sent += send(transport, peer, out, 0, HEADER + readReplyEncoder.encodedLength());
-            remaining -= count;
+            final int keyLength = b.getInt(p + 8);
+            keyView.wrap(b, p + 12, keyLength);
+            entries.next().readId(b.getLong(p)).putKey(keyView, 0, keyLength);
         }
-        s.clear();
-        return sent;
-    }
+
+        int encodedLength()
+        {
+            return readEncoder.encodedLength();
+        }
+    };
+
+    // read reply: read id | committed slot | committed ballot | pending slot (8 each)
+    private final Batch readReplies = new Batch()
+    {
+        private ReadReplyBatchEncoder.EntriesEncoder entries;
+
+        int overhead()
+        {
+            return ReadReplyBatchEncoder.BLOCK_LENGTH + ReadReplyBatchEncoder.EntriesEncoder.sbeHeaderSize();
+        }
+
+        int stagedLength(final DirectBuffer b, final int p)
+        {
+            return 32;
+        }
+
+        int encodedSize(final DirectBuffer b, final int p)
+        {
+            return ReadReplyBatchEncoder.EntriesEncoder.sbeBlockLength();
+        }
+
+        void begin(final MutableDirectBuffer out, final int count)
+        {
+            readReplyEncoder.wrapAndApplyHeader(out, 0, header).groupId(groupId).from((short)self);
+            entries = readReplyEncoder.entriesCount(count);
+        }
+
+        void encode(final DirectBuffer b, final int p)
+        {
+            entries.next()
+                .readId(b.getLong(p))
+                .committedSlot(b.getLong(p + 8))
+                .committedBallot(b.getLong(p + 16))
+                .pendingSlot(b.getLong(p + 24));
+        }
+
+        int encodedLength()
+        {
+            return readReplyEncoder.encodedLength();
+        }
+    };
+
+    private final Batch[] batches = { prepares, promises, accepts, accepteds, reads, readReplies };
 }
