@@ -107,7 +107,11 @@ public final class EngineMain implements Callable<Integer>
                 Channels.udp(engine.gatewayEndpoint()) + ", stream " + Channels.CLIENT_REQUEST_STREAM_ID + ")");
             System.out.println("  try: bin/tern chat --gateway " + engine.gatewayEndpoint());
         }
-        System.out.println("  KVSvr: " + engine.cluster().toFileText().replace('\n', ' ').trim());
+        for (int group = 0; group < engine.cluster().groupCount(); group++)
+        {
+            System.out.println("  KVSvr group " + group + ": replicas " +
+                String.join(", ", engine.cluster().replicas(group)) + " (bin/tern kv needs a cluster file listing them)");
+        }
         System.out.println("  counters: bin/tern counters (monitor file " + engine.monitor().file() + ")");
         System.out.println("  Aeron directory: " + engine.aeronDirectoryName());
         System.out.println("  Ctrl-C to stop");

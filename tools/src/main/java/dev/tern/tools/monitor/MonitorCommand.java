@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
         "",
         "Rules file, one rule a line ('#' comments):",
         "  rule NAME id=ID [machine=M] above|below THRESHOLD [over DURATION]",
-        "  rule NAME id=ID [machine=M] rate_of_change >|< PERCENT% over DURATION",
-        "  rule NAME id=ID [machine=M] vs_day_ago|vs_week_ago >|< PERCENT% [over DURATION]",
+        "  rule NAME id=ID [machine=M] rate_of_change >|< PERCENT%% over DURATION",
+        "  rule NAME id=ID [machine=M] vs_day_ago|vs_week_ago >|< PERCENT%% [over DURATION]",
         "  durations: 500ms, 30s, 5m, 1h, 1d. Example: rule high_errors id=600 above 100 over 60s",
         "",
         "Example: bin/tern monitor --listen 0.0.0.0:40300 --http-port 8470 --rules rules.txt"
