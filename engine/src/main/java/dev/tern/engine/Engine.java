@@ -177,6 +177,12 @@ public final class Engine implements AutoCloseable
     }
 
     /** @return the KVSvr cluster the services use. */
+    /** @return the cluster file of the in-process KVSvr group (for {@code tern kv}), null when there is none. */
+    public File kvClusterFile()
+    {
+        return null == kvGroup ? null : new File(new File(ctx.dataDir, "kv"), LocalKvGroup.CLUSTER_FILE);
+    }
+
     public ClusterConfig cluster()
     {
         return cluster;

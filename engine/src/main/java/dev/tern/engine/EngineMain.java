@@ -110,7 +110,11 @@ public final class EngineMain implements Callable<Integer>
         for (int group = 0; group < engine.cluster().groupCount(); group++)
         {
             System.out.println("  KVSvr group " + group + ": replicas " +
-                String.join(", ", engine.cluster().replicas(group)) + " (bin/tern kv needs a cluster file listing them)");
+                String.join(", ", engine.cluster().replicas(group)));
+        }
+        if (null != engine.kvClusterFile())
+        {
+            System.out.println("  try: bin/tern kv --cluster " + engine.kvClusterFile().getPath() + " get some-key");
         }
         System.out.println("  counters: bin/tern counters (monitor file " + engine.monitor().file() + ")");
         System.out.println("  Aeron directory: " + engine.aeronDirectoryName());

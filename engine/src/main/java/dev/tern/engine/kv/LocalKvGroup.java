@@ -65,7 +65,23 @@ public final class LocalKvGroup implements AutoCloseable
             CloseHelper.quietCloseAll(monitors);
             throw ex;
         }
+        writeClusterFile(cluster, new File(dataDir, CLUSTER_FILE));
         return new LocalKvGroup(cluster, List.copyOf(replicas), List.copyOf(monitors));
+    }
+
+    /** Name of the cluster file written in the group's directory, for {@code tern kv --cluster}. */
+    public static final String CLUSTER_FILE = "cluster.properties";
+
+    private static void writeClusterFile(final ClusterConfig cluster, final File file)
+    {
+        try
+        {
+            java.nio.file.Files.writeString(file.toPath(), cluster.toFileText());
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException("cannot write cluster file " + file, ex);
+        }
     }
 
     /** @return the group as a cluster of one group, for KV clients. */
