@@ -390,7 +390,8 @@ public final class KvClient implements AutoCloseable
     private void send(final Request request, final long now)
     {
         request.attempts++;
-        request.attemptDeadlineNs = now + ctx.attemptTimeoutNs;
+        // each retry waits twice as long (up to 8x): a slow or cold group is not drowned in its clients' retries
+        request.attemptDeadlineNs = now + (ctx.attemptTimeoutNs << Math.min(request.attempts - 1, 3));
         final Publication publication = publications[request.group][request.replica];
         if (request.attempts > 1 || now - connectSentNs[request.group][request.replica] > CONNECT_RESEND_NS ||
             connectSentNs[request.group][request.replica] == 0)

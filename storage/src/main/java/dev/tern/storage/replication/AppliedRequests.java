@@ -58,8 +58,10 @@ final class AppliedRequests
         {
             if (size == maxEntries)
             {
+                // evict first, then look for a slot again: the eviction shifts entries back along probe paths
                 remove(fifoClient[fifoHead], fifoSequence[fifoHead]);
                 fifoHead = (fifoHead + 1) % maxEntries;
+                slot = find(clientId, sequence);
             }
             slot = -slot - 1;
             clientIds[slot] = clientId;
