@@ -12,6 +12,7 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -310,14 +311,6 @@ public class StorageBenchmark
 
     static void deleteTree(final File file)
     {
-        final File[] children = file.listFiles();
-        if (null != children)
-        {
-            for (final File child : children)
-            {
-                deleteTree(child);
-            }
-        }
-        file.delete();
+        IoUtil.delete(file, true);
     }
 }
