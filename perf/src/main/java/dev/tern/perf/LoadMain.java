@@ -117,7 +117,8 @@ public final class LoadMain implements Callable<Integer>
     }
 
     @Option(names = "--kv-node-command", paramLabel = "COMMAND", description = "With --kv-nodes: the command " +
-        "starting one replica, placeholders {cluster} {group} {replica} {dir}; it must print 'kv replica ready'. " +
+        "starting one replica, placeholders {cluster} {group} {replica} {dir} {monitor}; it must print " +
+        "'kv replica ready'. " +
         "Default: a JVM like this one running dev.tern.perf.load.KvReplicaMain.")
     private String kvNodeCommand;
 
@@ -125,8 +126,9 @@ public final class LoadMain implements Callable<Integer>
         "group's data directory, kept afterwards. Default: a temporary directory, deleted.")
     private File kvDataDir;
 
-    @Option(names = "--monitor-dir", paramLabel = "DIR", description = "With --in-process-kv: where the replicas' " +
-        "monitor files go (tern counters reads them). Default: the monitor directory (tern.monitor.dir).")
+    @Option(names = "--monitor-dir", paramLabel = "DIR", description = "With --in-process-kv or --kv-nodes: where " +
+        "the replicas' monitor files (load-kv-<i>) go; tern counters reads them. Default: the monitor directory " +
+        "(tern.monitor.dir).")
     private File monitorDir;
 
     @Option(names = "--keys", defaultValue = "10000",
@@ -343,8 +345,9 @@ public final class LoadMain implements Callable<Integer>
         KvTarget kv = null;
         if (kinds.contains(Workload.Kind.KV))
         {
-            kv = own(kvSource.inProcess ? KvTarget.inProcess(kvDataDir, null != monitorDir ? monitorDir :
-                MonitorConfiguration.dir()) : kvSource.processes ? KvTarget.processes(kvDataDir, kvNodeCommand) :
+            final File monitors = null != monitorDir ? monitorDir : MonitorConfiguration.dir();
+            kv = own(kvSource.inProcess ? KvTarget.inProcess(kvDataDir, monitors) :
+                kvSource.processes ? KvTarget.processes(kvDataDir, monitors, kvNodeCommand) :
                 KvTarget.clusterFile(kvSource.clusterFile));
             settings.add("KV: " + kv.description() + "; " + keys + " keys of " + keySize + " bytes, values of " +
                 valueSize + " bytes");

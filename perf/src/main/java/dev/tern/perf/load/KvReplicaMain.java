@@ -1,5 +1,6 @@
 package dev.tern.perf.load;
 
+import dev.tern.codecs.monitor.Monitor;
 import dev.tern.storage.cluster.ClusterConfig;
 import dev.tern.storage.node.KvNode;
 import dev.tern.transport.EmbeddedDriver;
@@ -34,6 +35,10 @@ public final class KvReplicaMain implements Callable<Integer>
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The replica's data directory.")
     private File dir;
 
+    @Option(names = "--monitor-dir", paramLabel = "DIR",
+        description = "Where the replica's monitor file (load-kv-<replica>) goes. Default: tern.monitor.dir.")
+    private File monitorDir;
+
     /**
      * @param args the command line.
      */
@@ -46,26 +51,31 @@ public final class KvReplicaMain implements Callable<Integer>
     {
         final ClusterConfig cluster = ClusterConfig.load(clusterFile);
         final CountDownLatch stopped = new CountDownLatch(1);
-        final EmbeddedDriver driver = EmbeddedDriver.launch(new EmbeddedDriver.Context()
-            .aeronDir(CommonContext.generateRandomDirName()));
+        final Monitor.Context monitorContext = new Monitor.Context().name("load-kv-" + replica);
+        final Monitor monitor = Monitor.launch(null == monitorDir ? monitorContext : monitorContext.dir(monitorDir));
+        EmbeddedDriver driver = null;
         final KvNode node;
         try
         {
+            driver = EmbeddedDriver.launch(new EmbeddedDriver.Context()
+                .aeronDir(CommonContext.generateRandomDirName()));
             node = KvNode.launch(new KvNode.Context()
                 .aeron(driver.aeron())
                 .cluster(cluster)
                 .groupId(group)
                 .replicaIndex(replica)
-                .dataDir(dir));
+                .dataDir(dir)
+                .monitor(monitor));
         }
         catch (final RuntimeException ex)
         {
-            driver.close();
+            CloseHelper.quietCloseAll(driver, monitor);
             throw ex;
         }
+        final EmbeddedDriver started = driver;
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            CloseHelper.quietCloseAll(node, driver);
+            CloseHelper.quietCloseAll(node, started, monitor);
             stopped.countDown();
         }, "kv-replica-stop"));
         System.out.println(KvTarget.READY + ": group " + group + " replica " + replica + " at " + node.endpoint());

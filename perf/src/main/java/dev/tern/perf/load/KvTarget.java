@@ -95,14 +95,16 @@ public final class KvTarget implements AutoCloseable
     /**
      * Start a 3-replica group as three processes on 127.0.0.1, each running {@code command} with its placeholders
      * replaced: {@code {cluster}} (a cluster file written into the data directory), {@code {group}} (0),
-     * {@code {replica}} (0-2), {@code {dir}} (the replica's data directory). Each must print {@link #READY} once it
-     * serves; its output goes to {@code replica-<i>.log} in the data directory.
+     * {@code {replica}} (0-2), {@code {dir}} (the replica's data directory), {@code {monitor}} (the monitor
+     * directory). Each must print {@link #READY} once it serves; its output goes to {@code replica-<i>.log} in the
+     * data directory.
      *
-     * @param dataDir the group's data; null for a temporary directory deleted on close.
-     * @param command the command line, split at spaces; null for {@link KvReplicaMain} in a JVM like this one.
+     * @param dataDir    the group's data; null for a temporary directory deleted on close.
+     * @param monitorDir where the replicas' monitor files go.
+     * @param command    the command line, split at spaces; null for {@link KvReplicaMain} in a JVM like this one.
      * @return the running group.
      */
-    public static KvTarget processes(final File dataDir, final String command)
+    public static KvTarget processes(final File dataDir, final File monitorDir, final String command)
     {
         final File dir = null == dataDir ? temporaryDir() : dataDir;
         final List<AutoCloseable> owned = new ArrayList<>();
@@ -118,7 +120,7 @@ public final class KvTarget implements AutoCloseable
             {
                 final File replicaDir = new File(dir, "replica-" + replica);
                 final File log = new File(dir, "replica-" + replica + ".log");
-                final List<String> line = replicaCommand(command, clusterFile, replica, replicaDir);
+                final List<String> line = replicaCommand(command, clusterFile, replica, replicaDir, monitorDir);
                 final Process process = new ProcessBuilder(line).redirectErrorStream(true)
                     .redirectOutput(log).start();
                 processes.add(process);
@@ -146,7 +148,7 @@ public final class KvTarget implements AutoCloseable
     }
 
     static List<String> replicaCommand(final String command, final File clusterFile, final int replica,
-        final File replicaDir)
+        final File replicaDir, final File monitorDir)
     {
         final List<String> line = new ArrayList<>();
         if (null == command)
@@ -169,6 +171,7 @@ public final class KvTarget implements AutoCloseable
             line.add("--group={group}");
             line.add("--replica={replica}");
             line.add("--dir={dir}");
+            line.add("--monitor-dir={monitor}");
         }
         else
         {
@@ -181,7 +184,8 @@ public final class KvTarget implements AutoCloseable
             .replace("{cluster}", clusterFile.getAbsolutePath())
             .replace("{group}", "0")
             .replace("{replica}", Integer.toString(replica))
-            .replace("{dir}", replicaDir.getAbsolutePath()));
+            .replace("{dir}", replicaDir.getAbsolutePath())
+            .replace("{monitor}", monitorDir.getAbsolutePath()));
         return line;
     }
 
