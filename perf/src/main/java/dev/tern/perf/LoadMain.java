@@ -19,6 +19,7 @@ import dev.tern.perf.load.SummaryTable;
 import dev.tern.perf.load.Workload;
 import dev.tern.perf.load.Workloads;
 import dev.tern.storage.client.KvClient;
+import dev.tern.tools.TernVersion;
 import dev.tern.transport.EmbeddedDriver;
 import io.aeron.CommonContext;
 import org.HdrHistogram.HistogramLogWriter;
@@ -59,6 +60,7 @@ import java.util.concurrent.TimeUnit;
 @Command(
     name = "tern load",
     mixinStandardHelpOptions = true,
+    versionProvider = TernVersion.class,
     sortOptions = false,
     usageHelpWidth = 120,
     description = {
@@ -161,9 +163,10 @@ public final class LoadMain implements Callable<Integer>
     @Option(names = "--contacts", defaultValue = "10", description = "Contacts per user. Default: ${DEFAULT-VALUE}.")
     private int contacts;
 
-    @Option(names = "--max-in-flight", defaultValue = "10000",
-        description = "Cap on requests in flight per client; beyond it sends are refused and retried (counted). " +
-            "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-in-flight", defaultValue = "1024",
+        description = "Cap on requests in flight per client (as a service caps its KV client); beyond it sends wait " +
+            "and are counted as refusals, their latency still counted from their intended time. Default: " +
+            "${DEFAULT-VALUE}.")
     private int maxInFlight;
 
     @Option(names = "--timeout-ms", defaultValue = "5000",
@@ -389,6 +392,10 @@ public final class LoadMain implements Callable<Integer>
             }
             final Connections connections = new Connections(kvConnection, share);
             allConnections.add(connections);
+            if (null != kvConnection)
+            {
+                kvConnection.awaitServing(TimeUnit.SECONDS.toNanos(30));
+            }
             final Workload[] instances = new Workload[mix.size()];
             for (int op = 0; op < instances.length; op++)
             {

@@ -1,6 +1,10 @@
 package dev.tern.perf.load;
 
+import dev.tern.storage.ResultCode;
 import dev.tern.storage.client.KvClient;
+import dev.tern.storage.client.KvResponseListener;
+import dev.tern.transport.IdleStrategies;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -85,6 +89,43 @@ public final class KvConnection implements AutoCloseable
     {
         key.putLong(key.capacity() - 8, number);
         return key.capacity();
+    }
+
+    /**
+     * Wait until the group answers this client: a read of key 0, repeated until it is answered OK or NOT_FOUND. A
+     * group that has just started, or a client that has just connected, would otherwise take the first requests of
+     * the load while its connections form, and a schedule that does not wait turns that into a storm of retries.
+     * Runs on the controller thread before the load.
+     *
+     * @param timeoutNs how long to wait.
+     * @throws IllegalStateException when the group does not answer in time.
+     */
+    public void awaitServing(final long timeoutNs)
+    {
+        final IdleStrategy idle = IdleStrategies.of(IdleStrategies.DEFAULT);
+        final int[] result = { -1 };
+        final KvResponseListener listener = (correlationId, code, version, response) -> result[0] = code;
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        int last = -1;
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            result[0] = -1;
+            if (client.get(key, 0, key(0), listener) < 0)
+            {
+                throw new IllegalStateException("the KV client refused a request while idle");
+            }
+            while (-1 == result[0])
+            {
+                idle.idle(client.poll());
+            }
+            if (ResultCode.OK == result[0] || ResultCode.NOT_FOUND == result[0])
+            {
+                return;
+            }
+            last = result[0];
+        }
+        throw new IllegalStateException("the KVSvr group did not answer in " + timeoutNs / 1_000_000 + " ms (last: " +
+            ResultCode.describe(last) + ")");
     }
 
     public void close()

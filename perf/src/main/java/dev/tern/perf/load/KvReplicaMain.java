@@ -3,6 +3,7 @@ package dev.tern.perf.load;
 import dev.tern.codecs.monitor.Monitor;
 import dev.tern.storage.cluster.ClusterConfig;
 import dev.tern.storage.node.KvNode;
+import dev.tern.tools.TernVersion;
 import dev.tern.transport.EmbeddedDriver;
 import io.aeron.CommonContext;
 import org.agrona.CloseHelper;
@@ -19,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * {@link KvNode}, until the process is asked to stop (SIGTERM). Prints {@link KvTarget#READY} once it serves.
  * ({@code tern kv-node} is the operator's command for the same; {@code --kv-node-command} runs it instead.)
  */
-@Command(name = "kv-replica", mixinStandardHelpOptions = true,
+@Command(name = "kv-replica", mixinStandardHelpOptions = true, versionProvider = TernVersion.class,
     description = "Run one KVSvr replica in this process until SIGTERM (used by tern load --kv-nodes).")
 public final class KvReplicaMain implements Callable<Integer>
 {
