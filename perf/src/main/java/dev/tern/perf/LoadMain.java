@@ -97,6 +97,15 @@ public final class LoadMain implements Callable<Integer>
         description = "Unmeasured seconds at the rate first. Default: ${DEFAULT-VALUE}.")
     private double warmupSeconds;
 
+    @Option(names = "--prime", defaultValue = "5", description = "Seconds of load at --prime-rate before " +
+        "anything else, unreported: a cold system (JIT, connections) meets the first step warm. 0: none. " +
+        "Default: ${DEFAULT-VALUE}.")
+    private double primeSeconds;
+
+    @Option(names = "--prime-rate", defaultValue = "2000",
+        description = "Requests per second of the priming. Default: ${DEFAULT-VALUE}.")
+    private double primeRate;
+
     @Option(names = "--senders", defaultValue = "1", description = "Sender threads splitting the rate, each with " +
         "its own clients; add one when the summary says the generator fell behind. Default: ${DEFAULT-VALUE}.")
     private int senders;
@@ -119,10 +128,13 @@ public final class LoadMain implements Callable<Integer>
     }
 
     @Option(names = "--kv-node-command", paramLabel = "COMMAND", description = "With --kv-nodes: the command " +
-        "starting one replica, placeholders {cluster} {group} {replica} {dir} {monitor}; it must print " +
-        "'kv replica ready'. " +
+        "starting one replica, placeholders {cluster} {group} {replica} {dir} {monitor}. " +
         "Default: a JVM like this one running dev.tern.perf.load.KvReplicaMain.")
     private String kvNodeCommand;
+
+    @Option(names = "--kv-node-ready", defaultValue = KvTarget.READY, paramLabel = "TEXT",
+        description = "With --kv-nodes: what a replica prints once it serves. Default: ${DEFAULT-VALUE}.")
+    private String kvNodeReady;
 
     @Option(names = "--kv-data-dir", paramLabel = "DIR", description = "With --in-process-kv or --kv-nodes: the " +
         "group's data directory, kept afterwards. Default: a temporary directory, deleted.")
@@ -350,7 +362,7 @@ public final class LoadMain implements Callable<Integer>
         {
             final File monitors = null != monitorDir ? monitorDir : MonitorConfiguration.dir();
             kv = own(kvSource.inProcess ? KvTarget.inProcess(kvDataDir, monitors) :
-                kvSource.processes ? KvTarget.processes(kvDataDir, monitors, kvNodeCommand) :
+                kvSource.processes ? KvTarget.processes(kvDataDir, monitors, kvNodeCommand, kvNodeReady) :
                 KvTarget.clusterFile(kvSource.clusterFile));
             settings.add("KV: " + kv.description() + "; " + keys + " keys of " + keySize + " bytes, values of " +
                 valueSize + " bytes");
@@ -431,6 +443,12 @@ public final class LoadMain implements Callable<Integer>
             .log(log)
             .progress(out)));
 
+        if (primeSeconds > 0)
+        {
+            out.printf("priming: %.0f/s for %.1f s, not reported%n", primeRate, primeSeconds);
+            final StepResult prime = runner.runStep("prime", primeRate, 0, seconds(primeSeconds));
+            out.printf("  primed: %d answered, %d errors%n", prime.all().ok(), prime.all().errorCount());
+        }
         final List<StepResult> measured = new ArrayList<>();
         final List<StepResult> rampSteps = new ArrayList<>();
         final List<List<String>> rampRows = new ArrayList<>();
@@ -559,6 +577,7 @@ public final class LoadMain implements Callable<Integer>
         check(rate > 0, "--rate must be > 0");
         check(durationSeconds > 0, "--duration must be > 0");
         check(warmupSeconds >= 0, "--warmup must be >= 0");
+        check(primeSeconds >= 0 && primeRate > 0, "--prime must be >= 0, --prime-rate > 0");
         check(senders >= 1 && senders <= 64, "--senders must be 1-64");
         check(keys >= 1, "--keys must be >= 1");
         check(keySize >= 8 && keySize <= 1024, "--key-size must be 8-1024");

@@ -34,7 +34,7 @@ class LoadMainTest
     {
         final File results = new File(dir, "results");
         final int exit = LoadMain.execute(out, "--in-process-kv", "--mix", "kv-put=1,kv-get=1", "--rate", "1000",
-            "--warmup", "0.5", "--duration", "2", "--keys", "1000", "--out", results.getPath(),
+            "--prime", "0.5", "--warmup", "0.5", "--duration", "2", "--keys", "1000", "--out", results.getPath(),
             "--kv-data-dir", new File(dir, "kv").getPath(), "--monitor-dir", new File(dir, "monitor").getPath());
 
         final String text = output.toString(StandardCharsets.UTF_8);

@@ -96,15 +96,17 @@ public final class KvTarget implements AutoCloseable
      * Start a 3-replica group as three processes on 127.0.0.1, each running {@code command} with its placeholders
      * replaced: {@code {cluster}} (a cluster file written into the data directory), {@code {group}} (0),
      * {@code {replica}} (0-2), {@code {dir}} (the replica's data directory), {@code {monitor}} (the monitor
-     * directory). Each must print {@link #READY} once it serves; its output goes to {@code replica-<i>.log} in the
-     * data directory.
+     * directory). Each must print {@code readyText} once it serves; its output goes to {@code replica-<i>.log} in
+     * the data directory.
      *
      * @param dataDir    the group's data; null for a temporary directory deleted on close.
      * @param monitorDir where the replicas' monitor files go.
      * @param command    the command line, split at spaces; null for {@link KvReplicaMain} in a JVM like this one.
+     * @param readyText  what a replica prints once it serves ({@link #READY} for {@link KvReplicaMain}).
      * @return the running group.
      */
-    public static KvTarget processes(final File dataDir, final File monitorDir, final String command)
+    public static KvTarget processes(final File dataDir, final File monitorDir, final String command,
+        final String readyText)
     {
         final File dir = null == dataDir ? temporaryDir() : dataDir;
         final List<AutoCloseable> owned = new ArrayList<>();
@@ -127,7 +129,7 @@ public final class KvTarget implements AutoCloseable
                 logs.add(log);
                 owned.add(0, () -> stop(process));
             }
-            awaitReady(processes, logs);
+            awaitReady(processes, logs, readyText);
             return new KvTarget(cluster, "3 replica processes " + cluster.replicas(0) + ", data and logs in " + dir,
                 owned, null == dataDir ? dir : null);
         }
@@ -189,12 +191,13 @@ public final class KvTarget implements AutoCloseable
         return line;
     }
 
-    private static void awaitReady(final List<Process> processes, final List<File> logs) throws IOException
+    private static void awaitReady(final List<Process> processes, final List<File> logs, final String readyText)
+        throws IOException
     {
         final long deadlineNs = System.nanoTime() + START_TIMEOUT_NS;
         for (int i = 0; i < processes.size(); i++)
         {
-            while (!(logs.get(i).exists() && Files.readString(logs.get(i).toPath()).contains(READY)))
+            while (!(logs.get(i).exists() && Files.readString(logs.get(i).toPath()).contains(readyText)))
             {
                 if (!processes.get(i).isAlive() || System.nanoTime() - deadlineNs > 0)
                 {
