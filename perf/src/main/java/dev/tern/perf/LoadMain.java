@@ -327,6 +327,8 @@ public final class LoadMain implements Callable<Integer>
             throw new ParameterException(spec.commandLine(),
                 "KV workloads need --cluster FILE, --in-process-kv or --kv-nodes");
         }
+        check(!kinds.contains(Workload.Kind.SESSION) || (long)users * devices >= senders,
+            "engine workloads need at least one session per sender: --users x --devices >= --senders");
         final File dir = null != outDir ? outDir : new File("load-results",
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
 

@@ -53,12 +53,6 @@ public final class Connections implements AutoCloseable
         return session;
     }
 
-    /** @return the sessions this sender owns. */
-    public EngineSession[] sessions()
-    {
-        return sessions;
-    }
-
     /**
      * Deliver responses of every client: called in the sender's duty cycle.
      *

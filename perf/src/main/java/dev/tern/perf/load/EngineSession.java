@@ -77,12 +77,6 @@ public final class EngineSession implements TernClientListener, AutoCloseable
         return uin;
     }
 
-    /** @return requests of the load tracked and not yet answered. */
-    public int inFlight()
-    {
-        return pending.size();
-    }
-
     /**
      * Remember a request sent on this session's client, so its response completes {@code request}.
      *

@@ -1,5 +1,7 @@
 package dev.tern.perf.load;
 
+import java.util.Locale;
+
 /**
  * Finds the highest rate that meets a latency target: steps the offered rate up by a factor from {@code fromRate}
  * until a step fails (its p99 is above the target, or it achieved less than {@code minAchieved} of the offered
@@ -10,7 +12,6 @@ package dev.tern.perf.load;
  */
 public final class RampSearch
 {
-    private final double fromRate;
     private final double factor;
     private final double toRate;
     private final int refineSteps;
@@ -41,7 +42,6 @@ public final class RampSearch
             throw new IllegalArgumentException("ramp: need fromRate > 0, factor > 1, toRate >= fromRate, " +
                 "refineSteps >= 0, p99Target >= 0, 0 < minAchieved <= 1");
         }
-        this.fromRate = fromRate;
         this.factor = factor;
         this.toRate = toRate;
         this.refineSteps = refineSteps;
@@ -63,18 +63,17 @@ public final class RampSearch
     }
 
     /**
-     * Judge a step without recording it.
-     *
      * @param offered  the offered rate.
      * @param achieved the achieved rate.
      * @param p99Ns    the step's p99 latency, ns.
      * @return null when the step meets the target, else why it does not.
      */
-    public String failure(final double offered, final double achieved, final long p99Ns)
+    private String failure(final double offered, final double achieved, final long p99Ns)
     {
         if (achieved < minAchieved * offered)
         {
-            return String.format("achieved %.1f%% < %.0f%% of offered", 100 * achieved / offered, 100 * minAchieved);
+            return String.format(Locale.ROOT, "achieved %.1f%% < %.0f%% of offered", 100 * achieved / offered,
+                100 * minAchieved);
         }
         if (p99TargetNs > 0 && p99Ns > p99TargetNs)
         {
@@ -150,11 +149,5 @@ public final class RampSearch
     public String stopReason()
     {
         return stopReason;
-    }
-
-    /** @return the first step's rate. */
-    public double fromRate()
-    {
-        return fromRate;
     }
 }

@@ -24,12 +24,6 @@ public record StepResult(String label, double offeredPerSecond, double durationS
     /** A send lag p99 above this means the generator did not keep its schedule. */
     public static final long LAG_WARNING_NS = 1_000_000;
 
-    /** @return the share of the offered rate that was answered successfully. */
-    public double achievedFraction()
-    {
-        return offeredPerSecond > 0 ? all.achievedPerSecond() / offeredPerSecond : 0;
-    }
-
     /**
      * @return true when requests left more than {@link #LAG_WARNING_NS} late at the 99th percentile, or some due
      * requests never left: the measured latencies then include the generator's own delay.
