@@ -5,6 +5,7 @@ import dev.tern.storage.ResultCode;
 import dev.tern.storage.RowHandler;
 import dev.tern.storage.StorageNode;
 import dev.tern.storage.ValueView;
+import dev.tern.storage.binlog.Binlog;
 import dev.tern.storage.binlog.BinlogRecord;
 import dev.tern.storage.binlog.BinlogRecordWriter;
 import net.openhft.chronicle.bytes.Bytes;
@@ -12,6 +13,7 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,6 +41,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code put}, {@code get}: 16-byte keys, 128-byte values, over {@code keys} keys loaded in setup
  *   (10 million by default), uniformly random.</li>
  *   <li>{@code rawAppend}: the very frame a put appends, written with Chronicle's appender and nothing else.</li>
+ *   <li>{@code binlogAppend}: the same frame through the node's {@link Binlog} (Tern's layer over the queue).</li>
  *   <li>{@code tableAppend}: a row appended at the end of one of 1,000 inbox tables; {@code tableScan100}: 100 rows
  *   read in order from a random place of a 100,000-row table.</li>
  * </ul>
@@ -166,6 +169,39 @@ public class StorageBenchmark
     }
 
     /**
+     * A storage node's binlog (Tern's layer over Chronicle Queue) and the same sealed frame as {@link RawQueueState}.
+     */
+    @State(Scope.Benchmark)
+    public static class BinlogState
+    {
+        @Param("")
+        public String dir;
+
+        File binlogDir;
+        Binlog binlog;
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+        int length;
+
+        @Setup(Level.Trial)
+        public void setup() throws Exception
+        {
+            binlogDir = Files.createTempDirectory(baseDir(dir).toPath(), "tern-binlog-bench").toFile();
+            binlog = new Binlog(new File(binlogDir, "binlog"), new File(binlogDir, "damaged"), RollCycles.FAST_HOURLY,
+                Durability.PROCESS, System::currentTimeMillis, 1024);
+            length = new BinlogRecordWriter().encode(frame, 0, BinlogRecord.KV_PUT, 1, 0, 1, 0, 0,
+                System.nanoTime(), new UnsafeBuffer(new byte[KEY_LENGTH]), 0, KEY_LENGTH,
+                new UnsafeBuffer(new byte[VALUE_LENGTH]), 0, VALUE_LENGTH);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            binlog.close();
+            deleteTree(binlogDir);
+        }
+    }
+
+    /**
      * Inbox tables: 1,000 tables taking appends, and one 100,000-row table to scan.
      */
     @State(Scope.Benchmark)
@@ -245,6 +281,15 @@ public class StorageBenchmark
         state.appender.writeBytes(state.frame);
     }
 
+    /** The binlog's append of the frame {@link #rawAppend} writes: Tern's cost over the raw queue. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public long binlogAppend(final BinlogState state)
+    {
+        return state.binlog.append(state.frame, 0, state.length);
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -310,14 +355,6 @@ public class StorageBenchmark
 
     static void deleteTree(final File file)
     {
-        final File[] children = file.listFiles();
-        if (null != children)
-        {
-            for (final File child : children)
-            {
-                deleteTree(child);
-            }
-        }
-        file.delete();
+        IoUtil.delete(file, true);
     }
 }
