@@ -129,7 +129,7 @@ public final class LoadMain implements Callable<Integer>
 
     @Option(names = "--kv-node-command", paramLabel = "COMMAND", description = "With --kv-nodes: the command " +
         "starting one replica, placeholders {cluster} {group} {replica} {dir} {monitor}. " +
-        "Default: a JVM like this one running dev.tern.perf.load.KvReplicaMain.")
+        "Default: a JVM like this one running tern kv-node.")
     private String kvNodeCommand;
 
     @Option(names = "--kv-node-ready", defaultValue = KvTarget.READY, paramLabel = "TEXT",
@@ -141,7 +141,7 @@ public final class LoadMain implements Callable<Integer>
     private File kvDataDir;
 
     @Option(names = "--monitor-dir", paramLabel = "DIR", description = "With --in-process-kv or --kv-nodes: where " +
-        "the replicas' monitor files (load-kv-<i>) go; tern counters reads them. Default: the monitor directory " +
+        "the replicas' monitor files (kv-g0-r<i>) go; tern counters reads them. Default: the monitor directory " +
         "(tern.monitor.dir).")
     private File monitorDir;
 

@@ -2,6 +2,7 @@ package dev.tern.perf.load;
 
 import dev.tern.engine.kv.LocalKvGroup;
 import dev.tern.storage.cluster.ClusterConfig;
+import dev.tern.tools.TernTool;
 import dev.tern.transport.EmbeddedDriver;
 import io.aeron.CommonContext;
 import org.agrona.CloseHelper;
@@ -29,8 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class KvTarget implements AutoCloseable
 {
-    /** What a replica process prints once it serves. */
-    public static final String READY = "kv replica ready";
+    /** What {@code tern kv-node} prints once it serves. */
+    public static final String READY = "serving on";
     private static final int REPLICAS = 3;
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
@@ -101,8 +102,8 @@ public final class KvTarget implements AutoCloseable
      *
      * @param dataDir    the group's data; null for a temporary directory deleted on close.
      * @param monitorDir where the replicas' monitor files go.
-     * @param command    the command line, split at spaces; null for {@link KvReplicaMain} in a JVM like this one.
-     * @param readyText  what a replica prints once it serves ({@link #READY} for {@link KvReplicaMain}).
+     * @param command    the command line, split at spaces; null for {@code tern kv-node} in a JVM like this one.
+     * @param readyText  what a replica prints once it serves ({@link #READY} for {@code tern kv-node}).
      * @return the running group.
      */
     public static KvTarget processes(final File dataDir, final File monitorDir, final String command,
@@ -166,14 +167,17 @@ public final class KvTarget implements AutoCloseable
                     line.add(argument);
                 }
             }
+            line.add("-Dtern.monitor.dir={monitor}");
             line.add("-cp");
             line.add(System.getProperty("java.class.path"));
-            line.add(KvReplicaMain.class.getName());
+            line.add(TernTool.class.getName());
+            line.add("kv-node");
             line.add("--cluster={cluster}");
             line.add("--group={group}");
             line.add("--replica={replica}");
-            line.add("--dir={dir}");
-            line.add("--monitor-dir={monitor}");
+            line.add("--data-dir={dir}");
+            line.add("--aeron-dir={dir}/aeron");
+            line.add("--exit-with-parent");
         }
         else
         {

@@ -1,5 +1,6 @@
 package dev.tern.perf.load;
 
+import dev.tern.tools.TernTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +35,9 @@ class KvTargetTest
 
         assertTrue(line.get(0).endsWith(File.separator + "java"), line.get(0));
         assertTrue(line.contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), line.toString());
-        assertEquals(List.of(KvReplicaMain.class.getName(), "--cluster=/data/cluster.properties", "--group=0",
-            "--replica=1", "--dir=/data/replica-2", "--monitor-dir=/mon"), line.subList(line.size() - 6, line.size()));
+        assertTrue(line.contains("-Dtern.monitor.dir=/mon"), line.toString());
+        assertEquals(List.of(TernTool.class.getName(), "kv-node", "--cluster=/data/cluster.properties", "--group=0",
+            "--replica=1", "--data-dir=/data/replica-2", "--aeron-dir=/data/replica-2/aeron", "--exit-with-parent"),
+            line.subList(line.size() - 8, line.size()));
     }
 }
