@@ -35,6 +35,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +56,8 @@ public final class Replica implements AutoCloseable
     private static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
     private static final int HEADER = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int MAX_KEY_LENGTH = 1024;
+    /** Heartbeat intervals without a heartbeat after which a peer is silent and its shipping pauses. */
+    private static final int SILENT_PEER_HEARTBEATS = 5;
 
     private final Context ctx;
     private final int groupId;
@@ -138,6 +141,7 @@ public final class Replica implements AutoCloseable
     private long nowNs;
     private long nextTickNs;
     private long nextHeartbeatNs;
+    private boolean started;
     private long nextReadId;
     private long nextFetchId;
     private int inFlight;
@@ -298,6 +302,12 @@ public final class Replica implements AutoCloseable
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
+        if (!started)
+        {
+            // every peer counts as heard from at start: shipping to a peer waits only once it has been silent
+            started = true;
+            Arrays.fill(peerHeartbeatNs, nowNs);
+        }
         int work = 0;
         if (nowNs - nextTickNs >= 0)
         {
@@ -551,8 +561,11 @@ public final class Replica implements AutoCloseable
         final long durableHead = store.durableAuthoredHead();
         for (int peer = 0; peer < replicaCount; peer++)
         {
-            if (peer == self || shippedTo[peer] >= durableHead)
+            if (peer == self || shippedTo[peer] >= durableHead ||
+                nowNs - peerHeartbeatNs[peer] > ctx.heartbeatIntervalNs * SILENT_PEER_HEARTBEATS)
             {
+                // a silent peer (down, paused, cut off) is not shipped to: each try would read the binlog again
+                // from where it stopped; when it is heard again shipping goes on from there (or it asks to catch up)
                 continue;
             }
             shipPeer = peer;

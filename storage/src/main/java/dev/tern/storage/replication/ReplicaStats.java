@@ -55,6 +55,7 @@ public final class ReplicaStats
             " prepares=" + preparesSent + " rejected=" + (preparesRejected + acceptsRejected) +
             " reproposals=" + reproposals + " fetches=" + fetchesSent + " installs=" + keysInstalled +
             " gaps=" + streamGaps + " catchUps=" + catchUpRequests + " timeouts=" + opsTimedOut +
-            " malformed=" + malformed + " duplicates=" + duplicatesAnswered;
+            " resets=" + streamResets + " catchUpsServed=" + catchUpsServed + " shipped=" + recordsShipped +
+            " received=" + recordsReceived + " malformed=" + malformed + " duplicates=" + duplicatesAnswered;
     }
 }

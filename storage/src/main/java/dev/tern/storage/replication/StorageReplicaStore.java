@@ -93,7 +93,6 @@ public final class StorageReplicaStore implements ReplicaStore
     private int readCount;
     private long readLastAuthorIndex;
     private long readGap;
-    private boolean readFromStart;
     private boolean readStopped;
     private RecordHandler readHandler;
     private final BinlogRecordHandler authoredFilter = this::onAuthoredCandidate;
@@ -673,7 +672,6 @@ public final class StorageReplicaStore implements ReplicaStore
         {
             return 0;
         }
-        readFromStart = false;
         final BinlogReader reader = readerFor(afterAuthorIndex);
         if (null == reader)
         {
@@ -714,10 +712,15 @@ public final class StorageReplicaStore implements ReplicaStore
         {
             return;
         }
-        if (readFromStart && 0 == readCount && record.authorIndex() > afterAuthorIndex + 1)
+        if (record.authorIndex() != readLastAuthorIndex + 1)
         {
-            // the records right after the position asked for were in deleted cycles
-            readGap = record.authorIndex() - 1;
+            // authored records are numbered without holes: a jump means the records between were in deleted cycles
+            // (a reader can stand in a cycle that retention deleted and go on in the next one). Said at the start of
+            // a read; a read that delivered records stops before the jump and the next read starts at it.
+            if (0 == readCount)
+            {
+                readGap = record.authorIndex() - 1;
+            }
             readStopped = true;
             return;
         }
@@ -771,8 +774,7 @@ public final class StorageReplicaStore implements ReplicaStore
                 high = mid - 1;
             }
         }
-        readFromStart = found < 0 || !reader.moveTo(sparseLogIndexes.getLong(found));
-        if (readFromStart)
+        if (found < 0 || !reader.moveTo(sparseLogIndexes.getLong(found)))
         {
             reader.toStart();
         }

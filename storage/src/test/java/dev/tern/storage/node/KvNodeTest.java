@@ -246,30 +246,37 @@ class KvNodeTest
         }
         client.put(b("a"), b("0"));
         nodes[2].close();
-        final File binlog0 = new File(new File(dir, "node-0-TEST_SECONDLY"), "binlog");
-        // write until replica 0 has deleted every cycle that existed when replica 2 stopped, and the one after: the
-        // records replica 2 missed are gone from replica 0's binlog
-        final java.util.List<String> atStop = cycles(binlog0);
-        final String lastAtStop = atStop.get(atStop.size() - 1);
+        // write until both live replicas have deleted every cycle that existed when replica 2 stopped, and the one
+        // after: the records replica 2 missed are gone from whichever replica coordinated them
+        final File[] binlogs = { new File(new File(dir, "node-0-TEST_SECONDLY"), "binlog"),
+            new File(new File(dir, "node-1-TEST_SECONDLY"), "binlog") };
+        final List<List<String>> cyclesAtStop = List.of(cycles(binlogs[0]), cycles(binlogs[1]));
         final int[] written = { 0 };
-        final String[] goneAfter = { lastAtStop };
-        for (int step = 0; step < 2; step++)
+        for (int r = 0; r < binlogs.length; r++)
         {
-            Await.await(() ->
+            final File binlog = binlogs[r];
+            final List<String> atStop = cyclesAtStop.get(r);
+            final String[] goneAfter = { atStop.get(atStop.size() - 1) };
+            for (int step = 0; step < 2; step++)
             {
-                written[0]++;
-                assertEquals(ResultCode.OK, client.put(b("a"), b(Integer.toString(written[0]))).result());
-                final java.util.List<String> now = cycles(binlog0);
-                return !now.isEmpty() && now.get(0).compareTo(goneAfter[0]) > 0;
-            }, java.time.Duration.ofSeconds(60), () -> "replica 0 to delete cycle " + goneAfter[0] + ": " +
-                cycles(binlog0) + " (at stop: " + atStop + ")");
-            goneAfter[0] = cycles(binlog0).get(0);
+                Await.await(() ->
+                {
+                    written[0]++;
+                    assertEquals(ResultCode.OK, client.put(b("a"), b(Integer.toString(written[0]))).result());
+                    final List<String> now = cycles(binlog);
+                    return !now.isEmpty() && now.get(0).compareTo(goneAfter[0]) > 0;
+                }, java.time.Duration.ofSeconds(60), () -> binlog + " to lose cycle " + goneAfter[0] + ": " +
+                    cycles(binlog) + " (at stop: " + atStop + ")");
+                goneAfter[0] = cycles(binlog).get(0);
+            }
         }
 
         startNode(2, 200, "TEST_SECONDLY", new Replica.Context()
             .retentionPeerTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300)));
         final KvNode restarted = nodes[2];
-        Await.await(() -> restarted.stats().streamResets > 0, "replica 2 to be told its missed records are gone");
+        Await.await(() -> restarted.stats().streamResets > 0, java.time.Duration.ofSeconds(30),
+            () -> "replica 2 to be told its missed records are gone: replica 2 " + restarted.stats() + "; replica 0 " +
+            nodes[0].stats() + "; replica 1 " + nodes[1].stats());
 
         nodes[0].close();
         final KvResult get = client.get(b("a"));
