@@ -62,6 +62,14 @@ public final class KvCommand
         value(value, valueOffset, valueLength);
     }
 
+    /** Read a row of a table (NOT_FOUND when there is none). */
+    public void rowGet(final DirectBuffer key, final int offset, final int length, final DirectBuffer row,
+        final int rowOffset, final int rowLength)
+    {
+        set(KvOp.ROW_GET, key, offset, length);
+        row(row, rowOffset, rowLength);
+    }
+
     /** Write a row of a table. */
     public void rowPut(final DirectBuffer key, final int offset, final int length, final DirectBuffer row,
         final int rowOffset, final int rowLength, final DirectBuffer value, final int valueOffset,
@@ -108,6 +116,8 @@ public final class KvCommand
                 return client.putIfAbsent(key, 0, keyLength, value, 0, valueLength, listener);
             case PUT_IF_VERSION:
                 return client.putIfVersion(key, 0, keyLength, expectedVersion, value, 0, valueLength, listener);
+            case ROW_GET:
+                return client.rowGet(key, 0, keyLength, row, 0, rowLength, listener);
             case ROW_PUT:
                 return client.rowPut(key, 0, keyLength, row, 0, rowLength, value, 0, valueLength, listener);
             case ROW_DELETE:

@@ -1,0 +1,51 @@
+package dev.tern.engine.service.message;
+
+/**
+ * The rule that keeps sync from ever losing a message: rows of a timeline are returned in sequence order and a sync
+ * stops before the first gap in the sequence numbers, unless the gap is provably abandoned.
+ * <p>
+ * Why stopping matters: sequences are allocated before messages are stored, and two sends to one user can store in
+ * either order. If sequence 10 is allocated before 11 but 11 is stored first, a sync in between that returned 11
+ * would move the device's key past 10, and 10 would never be synced.
+ * <p>
+ * When a gap is abandoned: a send writes its rows only within its store window ({@code storeWindow} after it asked
+ * for its sequences, so no later than {@code storeWindow} after they were allocated), and each write is over
+ * {@code kvTimeout} after it was issued. Per user, sequences are allocated in increasing order (one allocator per
+ * section at a time). So every missing sequence below a row was allocated before that row's sequence, hence before
+ * the row's {@code storedAtMs} (stamped no earlier than its allocation), and none of its writes can land after
+ * {@code storedAtMs + storeWindow + kvTimeout}. With the gap timeout at least that (plus the clock skew between the
+ * machines), a gap before a row older than the gap timeout is abandoned for good: skipped, the key moves past it.
+ * <p>
+ * The first row a sequence allocator gave a user after taking over the user's section carries an epoch floor: the
+ * moment the previous allocator stopped. Every missing sequence below such a row was allocated before the floor, so
+ * the gap is abandoned once the floor is older than the gap timeout: after a restart, the jump from the old
+ * ceiling to the new one is skipped at once instead of after the gap timeout.
+ * <p>
+ * Pure functions; time is passed in (an injected clock in tests).
+ */
+public final class SyncRule
+{
+    private SyncRule()
+    {
+    }
+
+    /**
+     * @param previousSeq  the last sequence returned or skipped (the sync key so far).
+     * @param seq          the next row's sequence, above {@code previousSeq}.
+     * @param storedAtMs   the row's stored time.
+     * @param floorMs      the row's epoch floor, or 0.
+     * @param nowMs        the time now.
+     * @param gapTimeoutMs the gap timeout.
+     * @return 0 when the row may be returned now (no gap, or an abandoned one); else how long until it may, ms.
+     */
+    public static long holdBackMs(final long previousSeq, final long seq, final long storedAtMs, final long floorMs,
+        final long nowMs, final long gapTimeoutMs)
+    {
+        if (seq == previousSeq + 1)
+        {
+            return 0;
+        }
+        final long releaseAtMs = (floorMs > 0 ? Math.min(floorMs, storedAtMs) : storedAtMs) + gapTimeoutMs;
+        return Math.max(0, releaseAtMs - nowMs);
+    }
+}
