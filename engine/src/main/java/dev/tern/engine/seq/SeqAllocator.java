@@ -535,14 +535,16 @@ final class SeqAllocator implements CeilingStore.Listener
         }
         if (ResultCode.VERSION_MISMATCH == result || ResultCode.ALREADY_EXISTS == result)
         {
+            // lost to another writer, or to a write of ours that landed unseen: the record tells which
             monitor.add(MonitorId.SEQ_CEILING_CONFLICTS, 1);
+            startRead(section);
         }
         else
         {
+            // the outcome is unknown: try again after a pause (a write that landed shows as a conflict, then read)
             monitor.add(MonitorId.SEQ_KV_FAILURES, 1);
+            retryLater(section);
         }
-        // lost to another writer, or the outcome is unknown: the record tells which
-        startRead(section);
     }
 
     private void finishTake(final Section section, final long version, final long ceiling, final long leaseUntilMs)

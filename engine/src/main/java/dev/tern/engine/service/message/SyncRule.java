@@ -21,7 +21,7 @@ package dev.tern.engine.service.message;
  * the gap is abandoned once the floor is older than the gap timeout: after a restart, the jump from the old
  * ceiling to the new one is skipped at once instead of after the gap timeout.
  * <p>
- * Pure functions; time is passed in (an injected clock in tests).
+ * Time is passed in (an injected clock in tests).
  */
 public final class SyncRule
 {
@@ -47,5 +47,65 @@ public final class SyncRule
         }
         final long releaseAtMs = (floorMs > 0 ? Math.min(floorMs, storedAtMs) : storedAtMs) + gapTimeoutMs;
         return Math.max(0, releaseAtMs - nowMs);
+    }
+
+    /**
+     * Walks a timeline's rows in sequence order from a sync key, under the rule: what {@link SyncStage} does with a
+     * scan, one row at a time. Reusable; not thread-safe.
+     */
+    public static final class Cursor
+    {
+        private long key;
+        private long nowMs;
+        private long gapTimeoutMs;
+        private long skipped;
+
+        /**
+         * Start a walk.
+         *
+         * @param syncKey      the device's key.
+         * @param nowMs        the time now.
+         * @param gapTimeoutMs the gap timeout.
+         * @return this.
+         */
+        public Cursor reset(final long syncKey, final long nowMs, final long gapTimeoutMs)
+        {
+            this.key = syncKey;
+            this.nowMs = nowMs;
+            this.gapTimeoutMs = gapTimeoutMs;
+            skipped = 0;
+            return this;
+        }
+
+        /**
+         * @return 0 when the next row may be taken now, else how long until it may (the walk stops there), ms.
+         */
+        public long holdBackMs(final long seq, final long storedAtMs, final long floorMs)
+        {
+            return SyncRule.holdBackMs(key, seq, storedAtMs, floorMs, nowMs, gapTimeoutMs);
+        }
+
+        /**
+         * Take the next row (returned, or a tombstone skipped): the key moves to it, past any abandoned gap.
+         *
+         * @param seq the row's sequence, one {@link #holdBackMs} allowed.
+         */
+        public void advance(final long seq)
+        {
+            skipped += seq - key - 1;
+            key = seq;
+        }
+
+        /** @return the key: the last sequence taken, or the starting key. */
+        public long key()
+        {
+            return key;
+        }
+
+        /** @return how many missing sequences the walk skipped as abandoned. */
+        public long skipped()
+        {
+            return skipped;
+        }
     }
 }

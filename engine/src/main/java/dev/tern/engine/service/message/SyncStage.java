@@ -35,6 +35,7 @@ final class SyncStage extends ServiceStage
     private final int maxMessages;
     private final int maxBytes;
     private final int[] selected = new int[SyncDecodeStage.MAX_MESSAGES];
+    private final SyncRule.Cursor cursor = new SyncRule.Cursor();
     private final ExpandableArrayBuffer key = new ExpandableArrayBuffer(KvKeys.MAX_KEY_LENGTH);
     private final ExpandableArrayBuffer row = new ExpandableArrayBuffer(KvKeys.SEQ_LENGTH);
     private final UnsafeBuffer rowKey = new UnsafeBuffer(0, 0);
@@ -98,9 +99,8 @@ final class SyncStage extends ServiceStage
         final long now = clock.time();
         final KvResponseDecoder.RowsDecoder rows = response.rows();
         boolean keyFound = 0 == op.syncKey;
-        long last = op.syncKey;
+        cursor.reset(op.syncKey, now, gapTimeoutMs);
         long holdBackMs = 0;
-        long skipped = 0;
         boolean cut = false;
         int count = 0;
         int bytes = 0;
@@ -128,8 +128,7 @@ final class SyncStage extends ServiceStage
                 keyFound = true;
                 continue;
             }
-            final long hold = SyncRule.holdBackMs(last, seq, MessageRow.storedAtMs(rowValue),
-                MessageRow.floorMs(rowValue), now, gapTimeoutMs);
+            final long hold = cursor.holdBackMs(seq, MessageRow.storedAtMs(rowValue), MessageRow.floorMs(rowValue));
             if (hold > 0)
             {
                 holdBackMs = hold;
@@ -147,8 +146,7 @@ final class SyncStage extends ServiceStage
                 selected[count++] = index;
                 bytes += size;
             }
-            skipped += seq - last - 1;
-            last = seq;
+            cursor.advance(seq);
         }
         if (!keyFound)
         {
@@ -159,9 +157,9 @@ final class SyncStage extends ServiceStage
         {
             monitor.add(MonitorId.SYNC_HELD_BACK, 1);
         }
-        monitor.add(MonitorId.SYNC_GAPS_SKIPPED, skipped);
+        monitor.add(MonitorId.SYNC_GAPS_SKIPPED, cursor.skipped());
         monitor.add(MonitorId.SYNC_MESSAGES, count);
-        encode(op, last, cut || (0 == holdBackMs && scanHasMore), holdBackMs, count);
+        encode(op, cursor.key(), cut || (0 == holdBackMs && scanHasMore), holdBackMs, count);
     }
 
     private void encode(final SyncOp op, final long syncKey, final boolean more, final long retryAfterMs,
