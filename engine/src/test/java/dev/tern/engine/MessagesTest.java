@@ -3,6 +3,7 @@ package dev.tern.engine;
 import dev.tern.codecs.client.sbe.ErrorCode;
 import dev.tern.codecs.client.sbe.MessageKind;
 import dev.tern.codecs.monitor.MonitorId;
+import dev.tern.engine.test.DeviceTimeline;
 import dev.tern.engine.test.TestClients;
 import dev.tern.engine.test.TestEngines;
 import dev.tern.engine.test.TestUsers;
@@ -363,25 +364,8 @@ class MessagesTest
         assertEquals(List.of(MessageKind.IMAGE, MessageKind.TEXT), messages.stream().map(Message::kind).toList());
     }
 
-    /**
-     * Sync until nothing more can be had now, checking that the key never goes backwards.
-     */
-    static List<Message> syncAll(final TernBlockingClient device, final long fromKey)
+    private static List<Message> syncAll(final TernBlockingClient device, final long fromKey)
     {
-        final List<Message> messages = new ArrayList<>();
-        long key = fromKey;
-        while (true)
-        {
-            final Synced synced = device.sync(key, 100);
-            assertEquals(ErrorCode.OK, synced.code(), synced.toString());
-            assertTrue(synced.syncKey() >= key, "the key went backwards: " + key + " -> " + synced.syncKey());
-            messages.addAll(synced.messages());
-            key = synced.syncKey();
-            if (!synced.more())
-            {
-                assertNotNull(messages);
-                return messages;
-            }
-        }
+        return new DeviceTimeline(device, fromKey).catchUp(Duration.ofSeconds(30));
     }
 }

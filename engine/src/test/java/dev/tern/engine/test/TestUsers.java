@@ -4,19 +4,21 @@ import dev.tern.codecs.client.sbe.ErrorCode;
 import dev.tern.transport.EmbeddedDriver;
 import dev.tern.transport.client.TernBlockingClient;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Accounts and logged-in devices for message tests: register once, log in as many devices (connections) as needed.
+ * Devices may be added from several threads; registration is for one thread.
  */
 public final class TestUsers implements AutoCloseable
 {
     private final EmbeddedDriver driver;
     private final String gateway;
-    private final List<TernBlockingClient> clients = new ArrayList<>();
+    private final List<TernBlockingClient> clients = new CopyOnWriteArrayList<>();
     private TernBlockingClient admin;
 
     /**
@@ -50,6 +52,25 @@ public final class TestUsers implements AutoCloseable
     {
         final TernBlockingClient client = connect();
         assertEquals(ErrorCode.OK, client.login(name, password(name), deviceId).code(), () -> "login " + name);
+        return client;
+    }
+
+    /**
+     * @param requestTimeout how long the device's requests wait for an answer before they complete with TIMEOUT.
+     * @return a new connection logged in as the account, as a device.
+     */
+    public TernBlockingClient device(final String name, final long deviceId, final Duration requestTimeout)
+    {
+        final TernBlockingClient client = TernBlockingClient.connect(TestClients.context(driver, gateway)
+            .requestTimeoutNs(requestTimeout.toNanos()), Duration.ofSeconds(20));
+        clients.add(client);
+        ErrorCode code;
+        do
+        {
+            code = client.login(name, password(name), deviceId).code();
+        }
+        while (ErrorCode.TIMEOUT == code);
+        assertEquals(ErrorCode.OK, code, () -> "login " + name);
         return client;
     }
 
