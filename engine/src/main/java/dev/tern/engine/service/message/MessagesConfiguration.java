@@ -41,6 +41,12 @@ public final class MessagesConfiguration
     /** Tests only: the stall hook blocks while this file exists. */
     public static final String TEST_STALL_FILE_PROP_NAME = "tern.messages.test.stall.file";
 
+    /** Tests only, with the hooks on: an image or video of this media type makes send-media throw. */
+    public static final String TEST_POISON_MEDIA_TYPE = "x-test/poison";
+
+    /** Tests only, with the hooks on: send-media blocks on an image or video of this type while the stall file exists. */
+    public static final String TEST_STALL_MEDIA_TYPE = "x-test/stall";
+
     private MessagesConfiguration()
     {
     }

@@ -56,8 +56,8 @@ final class SendStage extends ServiceStage
     static final int UPDATE_RECORD = 8;
     static final int STORE = 9;
 
-    static final byte[] POISON_TYPE = "x-test/poison".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] STALL_TYPE = "x-test/stall".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] POISON_TYPE = MessagesConfiguration.TEST_POISON_MEDIA_TYPE.getBytes(StandardCharsets.US_ASCII);
+    static final byte[] STALL_TYPE = MessagesConfiguration.TEST_STALL_MEDIA_TYPE.getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_RECORD_ATTEMPTS = 4;
     private static final long MAX_STALL_NS = TimeUnit.MINUTES.toNanos(5);
     private static final int ROW_MISSING = 0;
