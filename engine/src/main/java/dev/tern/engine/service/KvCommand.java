@@ -24,6 +24,25 @@ public final class KvCommand
     private int valueLength;
     private long expectedVersion;
     private int limit;
+    private long notAfterMs;
+
+    /**
+     * Never submit the operation at or after this time (ms since the epoch): the I/O agent completes it with
+     * TIMEOUT instead, so that no attempt of it starts later (the KV client's own retries end a request timeout after
+     * submission). Set after the operation; cleared by the next one.
+     *
+     * @param notAfterMs the last moment, exclusive; 0 for none.
+     */
+    public void notAfter(final long notAfterMs)
+    {
+        this.notAfterMs = notAfterMs;
+    }
+
+    /** @return the time from which the operation must not be submitted (ms since the epoch), or 0 for none. */
+    public long notAfterMs()
+    {
+        return notAfterMs;
+    }
 
     /** @return the operation set last, or null. */
     public KvOp op()
@@ -139,6 +158,7 @@ public final class KvCommand
         valueLength = 0;
         expectedVersion = 0;
         limit = 0;
+        notAfterMs = 0;
     }
 
     private void row(final DirectBuffer row, final int offset, final int length)

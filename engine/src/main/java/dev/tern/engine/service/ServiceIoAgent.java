@@ -22,6 +22,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -53,6 +54,7 @@ final class ServiceIoAgent implements Agent
     private final Monitor monitor;
     private final ServiceMonitorIds ids;
     private final NanoClock clock;
+    private final EpochClock epochClock;
     private final RingBuffer<ServiceEvent> ring;
     private final ArrayDeque<ServiceOp> free;
     private final ManyToOneConcurrentArrayQueue<ServiceOp> handOff;
@@ -88,6 +90,7 @@ final class ServiceIoAgent implements Agent
         final Monitor monitor,
         final ServiceMonitorIds ids,
         final NanoClock clock,
+        final EpochClock epochClock,
         final RingBuffer<ServiceEvent> ring,
         final ServiceOp[] ops,
         final ManyToOneConcurrentArrayQueue<ServiceOp> handOff,
@@ -100,6 +103,7 @@ final class ServiceIoAgent implements Agent
         this.monitor = monitor;
         this.ids = ids;
         this.clock = clock;
+        this.epochClock = epochClock;
         this.ring = ring;
         this.handOff = handOff;
         this.kvClient = kvClient;
@@ -267,8 +271,14 @@ final class ServiceIoAgent implements Agent
                 complete(op, i, ResultCode.UNAVAILABLE);
                 continue;
             }
+            final KvCommand command = op.kvCommands[i];
+            if (0 != command.notAfterMs() && epochClock.time() >= command.notAfterMs())
+            {
+                complete(op, i, ResultCode.TIMEOUT);
+                continue;
+            }
             monitor.add(ids.kvOps(), 1);
-            if (op.kvCommands[i].submit(kvClient, op.kvListeners[i]) < 0)
+            if (command.submit(kvClient, op.kvListeners[i]) < 0)
             {
                 complete(op, i, ResultCode.BUSY);
             }

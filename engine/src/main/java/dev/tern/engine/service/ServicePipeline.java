@@ -103,7 +103,8 @@ public final class ServicePipeline implements AutoCloseable
             final Function<SeqClient.Listener, SeqClient> seqClientFactory = null == ctx.seqRequestChannel ? null :
                 listener -> new SeqClient(ctx.aeron, ctx.seqRequestChannel, ctx.seqReplyChannel, ctx.seqReplyStreamId,
                     ops.length, ctx.seqTimeoutMs, ctx.epochClock, listener);
-            agent = new ServiceIoAgent(ctx.name, ctx.monitor, ctx.monitorIds, ctx.clock, disruptor.start(), ops,
+            agent = new ServiceIoAgent(ctx.name, ctx.monitor, ctx.monitorIds, ctx.clock, ctx.epochClock,
+                disruptor.start(), ops,
                 handOff, kv, seqClientFactory, sub, pub);
         }
         catch (final RuntimeException ex)

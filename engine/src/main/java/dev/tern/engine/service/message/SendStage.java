@@ -442,13 +442,15 @@ final class SendStage extends ServiceStage
         {
             KvKeys.seq(row, 0, op.recipientSeq);
             final int length = MessageRow.encode(value, op, op.uin, op.storedAtMs, op.recipientFloorMs);
-            op.kv(count++).rowPut(key, 0, KvKeys.inbox(key, op.toUin), row, 0, KvKeys.SEQ_LENGTH, value, 0, length);
+            op.kv(count).rowPut(key, 0, KvKeys.inbox(key, op.toUin), row, 0, KvKeys.SEQ_LENGTH, value, 0, length);
+            op.kv(count++).notAfter(op.deadlineMs);
         }
         if (sender)
         {
             KvKeys.seq(row, 0, op.senderSeq);
             final int length = MessageRow.encode(value, op, op.uin, op.storedAtMs, op.senderFloorMs);
-            op.kv(count++).rowPut(key, 0, KvKeys.inbox(key, op.uin), row, 0, KvKeys.SEQ_LENGTH, value, 0, length);
+            op.kv(count).rowPut(key, 0, KvKeys.inbox(key, op.uin), row, 0, KvKeys.SEQ_LENGTH, value, 0, length);
+            op.kv(count++).notAfter(op.deadlineMs);
         }
         kvAll(op, count);
     }
