@@ -95,7 +95,7 @@ public final class ServicePipeline implements AutoCloseable
                     .responseEndpoint(ctx.kvResponseEndpoint)
                     .requestTimeoutNs(ctx.kvTimeoutNs)
                     .attemptTimeoutNs(Math.min(ctx.kvAttemptTimeoutNs, ctx.kvTimeoutNs))
-                    .maxInFlight(ops.length)
+                    .maxInFlight(ops.length * ServiceOp.MAX_KV_OPERATIONS)
                     .clock(ctx.clock));
             }
             sub = ctx.aeron.addSubscription(ctx.requestChannel, ctx.requestStreamId);
