@@ -5,7 +5,6 @@ import dev.tern.engine.service.KvKeys;
 import dev.tern.storage.ResultCode;
 import dev.tern.storage.client.KvClient;
 import dev.tern.storage.client.KvResponseListener;
-import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -125,13 +124,5 @@ final class KvCeilingStore implements CeilingStore, KvResponseListener
         dst.putLong(0, ceiling, ByteOrder.BIG_ENDIAN);
         dst.putLong(8, owner, ByteOrder.BIG_ENDIAN);
         dst.putLong(16, leaseUntilMs, ByteOrder.BIG_ENDIAN);
-    }
-
-    /**
-     * @return the ceiling of a section record.
-     */
-    static long ceiling(final DirectBuffer record)
-    {
-        return record.getLong(0, ByteOrder.BIG_ENDIAN);
     }
 }

@@ -8,9 +8,9 @@ package dev.tern.engine.service.message;
  * either order. If sequence 10 is allocated before 11 but 11 is stored first, a sync in between that returned 11
  * would move the device's key past 10, and 10 would never be synced.
  * <p>
- * When a gap is abandoned: a send writes its rows only within its store window ({@code storeWindow} after it asked
- * for its sequences, so no later than {@code storeWindow} after they were allocated), and each write is over
- * {@code kvTimeout} after it was issued. Per user, sequences are allocated in increasing order (one allocator per
+ * When a gap is abandoned: a send submits its row writes only within its store window ({@code storeWindow} after it
+ * asked for its sequences, so no later than {@code storeWindow} after they were allocated; the service's I/O agent
+ * checks it at submission), and the KV client gives up on each write {@code kvTimeout} after submitting it. Per user, sequences are allocated in increasing order (one allocator per
  * section at a time). So every missing sequence below a row was allocated before that row's sequence, hence before
  * the row's {@code storedAtMs} (stamped no earlier than its allocation), and none of its writes can land after
  * {@code storedAtMs + storeWindow + kvTimeout}. With the gap timeout at least that (plus the clock skew between the
