@@ -4,9 +4,11 @@ import dev.tern.codecs.monitor.Monitor;
 import dev.tern.engine.gateway.GatewayAgent;
 import dev.tern.engine.gateway.ServiceLink;
 import dev.tern.engine.kv.LocalKvGroup;
+import dev.tern.engine.seq.SeqAgent;
 import dev.tern.engine.service.ServiceConfiguration;
 import dev.tern.engine.service.ServicePipeline;
 import dev.tern.engine.service.account.AccountPipeline;
+import dev.tern.engine.service.message.MessagePipelines;
 import dev.tern.storage.cluster.ClusterConfig;
 import dev.tern.transport.Channels;
 import dev.tern.transport.EmbeddedDriver;
@@ -31,9 +33,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Tern engine, or the parts of it this process runs: an embedded media driver, a monitor file, and any of the
- * in-process KVSvr group ({@code kv}), the {@code gateway}, and the logic services. All parts in one process talk
- * over Aeron IPC; a gateway and a service in different processes talk over UDP endpoints from the configuration, so
- * each part can be deployed and restarted on its own.
+ * in-process KVSvr group ({@code kv}), the {@code gateway}, the sequence allocator ({@code seq}) and the logic
+ * services. All parts in one process talk over Aeron IPC; a gateway and a service (or a send service and the
+ * allocator) in different processes talk over UDP endpoints from the configuration, so each part can be deployed
+ * and restarted on its own.
  */
 public final class Engine implements AutoCloseable
 {
@@ -41,6 +44,8 @@ public final class Engine implements AutoCloseable
     public static final String KV = "kv";
     /** The part name of the gateway. */
     public static final String GATEWAY = "gateway";
+    /** The part name of the sequence allocator. */
+    public static final String SEQ = "seq";
 
     private final Context ctx;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -95,7 +100,12 @@ public final class Engine implements AutoCloseable
         cluster = null != ctx.cluster ? ctx.cluster : ClusterConfig.singleGroup(ctx.kvReplicas);
 
         final boolean hasGateway = ctx.parts.contains(GATEWAY);
+        final boolean hasSeq = ctx.parts.contains(SEQ);
         final List<Agent> agents = new ArrayList<>();
+        if (hasSeq)
+        {
+            agents.add(launchSeq());
+        }
         for (final ServiceCatalog service : ctx.services())
         {
             final ServicePipeline.Context serviceCtx = new ServicePipeline.Context()
@@ -112,6 +122,12 @@ public final class Engine implements AutoCloseable
                 .maxInFlight(ctx.serviceMaxInFlight)
                 .waitStrategy(ctx.serviceWaitStrategy)
                 .kvTimeoutNs(ctx.kvTimeoutNs);
+            if (service.allocatesSequences())
+            {
+                serviceCtx.seqChannels(hasSeq ? Channels.IPC : Channels.udp(ctx.seqEndpoint),
+                    hasSeq ? Channels.IPC : Channels.udp(host(ctx.kvClientEndpoint) + ":0"),
+                    Channels.SEQ_REPLY_STREAM_ID_BASE + service.serviceId());
+            }
             final ServicePipeline pipeline = service.launch(serviceCtx, ctx);
             services.add(pipeline);
             closeables.add(pipeline);
@@ -150,6 +166,43 @@ public final class Engine implements AutoCloseable
         }
 
         startAgents(agents);
+    }
+
+    private SeqAgent launchSeq()
+    {
+        boolean anyLocal = false;
+        boolean anyRemote = false;
+        for (final ServiceCatalog service : ServiceCatalog.values())
+        {
+            if (service.allocatesSequences())
+            {
+                anyLocal |= ctx.services().contains(service);
+                anyRemote |= !ctx.services().contains(service);
+            }
+        }
+        final List<String> channels = new ArrayList<>();
+        if (anyLocal)
+        {
+            channels.add(Channels.IPC);
+        }
+        if (anyRemote)
+        {
+            channels.add(Channels.udp(ctx.seqEndpoint));
+        }
+        final SeqAgent seq = SeqAgent.launch(ctx.seq
+            .aeron(driver.aeron())
+            .monitor(monitor)
+            .cluster(cluster)
+            .kvResponseEndpoint(ctx.kvClientEndpoint)
+            .kvTimeoutNs(ctx.kvTimeoutNs)
+            .requestChannels(channels));
+        closeables.add(seq::onClose);
+        return seq;
+    }
+
+    private static String host(final String endpoint)
+    {
+        return endpoint.substring(0, endpoint.lastIndexOf(':'));
     }
 
     private void startAgents(final List<Agent> agents)
@@ -236,6 +289,9 @@ public final class Engine implements AutoCloseable
         private EmbeddedDriver.Context driver = new EmbeddedDriver.Context().aeronDir(null);
         private GatewayAgent.Context gateway = new GatewayAgent.Context();
         private AccountPipeline.Context account = new AccountPipeline.Context();
+        private MessagePipelines.Context messages = new MessagePipelines.Context();
+        private SeqAgent.Context seq = new SeqAgent.Context();
+        private String seqEndpoint = EngineConfiguration.seqEndpoint();
         private int serviceRingSize = ServiceConfiguration.ringSize();
         private int serviceMaxInFlight = ServiceConfiguration.maxInFlight();
         private String serviceWaitStrategy = ServiceConfiguration.waitStrategy();
@@ -267,7 +323,7 @@ public final class Engine implements AutoCloseable
             }
             if (null == name)
             {
-                name = parts.size() == 2 + ServiceCatalog.values().length ? "engine" :
+                name = parts.size() == 3 + ServiceCatalog.values().length ? "engine" :
                     "engine-" + String.join("-", parts);
             }
             if (!name.matches("[A-Za-z0-9._-]{1,100}"))
@@ -296,6 +352,10 @@ public final class Engine implements AutoCloseable
                 throw new IllegalArgumentException("gatewayReplyEndpoint=" + gatewayReplyEndpoint +
                     " must be host:port");
             }
+            if (!seqEndpoint.matches("[^:\\s]+:\\d{1,5}"))
+            {
+                throw new IllegalArgumentException("seqEndpoint=" + seqEndpoint + " must be host:port");
+            }
             if (null == cluster && null != EngineConfiguration.kvClusterFile() && !services.isEmpty())
             {
                 cluster = ClusterConfig.load(new File(EngineConfiguration.kvClusterFile()));
@@ -313,12 +373,13 @@ public final class Engine implements AutoCloseable
                 {
                     parts.add(KV);
                     parts.add(GATEWAY);
+                    parts.add(SEQ);
                     for (final ServiceCatalog service : ServiceCatalog.values())
                     {
                         parts.add(service.serviceName());
                     }
                 }
-                else if (KV.equals(trimmed) || GATEWAY.equals(trimmed))
+                else if (KV.equals(trimmed) || GATEWAY.equals(trimmed) || SEQ.equals(trimmed))
                 {
                     parts.add(trimmed);
                 }
@@ -331,7 +392,7 @@ public final class Engine implements AutoCloseable
                     catch (final IllegalArgumentException ex)
                     {
                         throw new IllegalArgumentException("parts=" + spec + ": '" + trimmed +
-                            "' is not one of all, kv, gateway, " + Arrays.toString(serviceNames()), ex);
+                            "' is not one of all, kv, gateway, seq, " + Arrays.toString(serviceNames()), ex);
                     }
                 }
             }
@@ -425,6 +486,25 @@ public final class Engine implements AutoCloseable
         public AccountPipeline.Context account()
         {
             return account;
+        }
+
+        /** @return the message services' settings (send-text, send-media, sync), to adjust before launch. */
+        public MessagePipelines.Context messages()
+        {
+            return messages;
+        }
+
+        /** @return the sequence allocator's settings, to adjust before launch. */
+        public SeqAgent.Context seq()
+        {
+            return seq;
+        }
+
+        /** @param seqEndpoint split deployment: where the allocator takes requests from other processes. */
+        public Context seqEndpoint(final String seqEndpoint)
+        {
+            this.seqEndpoint = seqEndpoint;
+            return this;
         }
 
         public Context serviceRingSize(final int serviceRingSize)

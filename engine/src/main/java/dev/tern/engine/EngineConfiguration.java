@@ -17,7 +17,7 @@ import java.util.Properties;
  */
 public final class EngineConfiguration
 {
-    /** The parts this process runs: comma-separated kv, gateway, account, contacts, or all. */
+    /** The parts this process runs: comma-separated kv, gateway, seq, and service names, or all. */
     public static final String PARTS_PROP_NAME = "tern.engine.parts";
     public static final String PARTS_DEFAULT = "all";
 
@@ -46,6 +46,10 @@ public final class EngineConfiguration
     /** Split deployment: host:port where services in other processes send replies to the gateway. */
     public static final String GATEWAY_REPLY_ENDPOINT_PROP_NAME = "tern.engine.gateway.reply.endpoint";
     public static final String GATEWAY_REPLY_ENDPOINT_DEFAULT = "127.0.0.1:7071";
+
+    /** Split deployment: host:port where the sequence allocator takes requests from send services in other processes. */
+    public static final String SEQ_ENDPOINT_PROP_NAME = "tern.engine.seq.endpoint";
+    public static final String SEQ_ENDPOINT_DEFAULT = "127.0.0.1:7079";
 
     /** Split deployment: host:port where a service in another process than the gateway takes requests. */
     public static final String SERVICE_ENDPOINT_PROP_NAME_PREFIX = "tern.engine.service.";
@@ -91,6 +95,11 @@ public final class EngineConfiguration
     public static String kvClientEndpoint()
     {
         return System.getProperty(KV_CLIENT_ENDPOINT_PROP_NAME, KV_CLIENT_ENDPOINT_DEFAULT);
+    }
+
+    public static String seqEndpoint()
+    {
+        return System.getProperty(SEQ_ENDPOINT_PROP_NAME, SEQ_ENDPOINT_DEFAULT);
     }
 
     public static String gatewayReplyEndpoint()

@@ -28,7 +28,8 @@ public final class EngineMain implements Callable<Integer>
     private File config;
 
     @Option(names = "--services", paramLabel = "PARTS",
-        description = "Parts to run, comma-separated: all (default), kv, gateway, account, contacts.")
+        description = "Parts to run, comma-separated: all (default), kv, gateway, seq, account, contacts, " +
+            "send-text, send-media, sync.")
     private String parts;
 
     @Option(names = "--gateway", paramLabel = "HOST:PORT",

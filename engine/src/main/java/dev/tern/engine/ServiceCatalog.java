@@ -2,15 +2,23 @@ package dev.tern.engine;
 
 import dev.tern.codecs.client.sbe.ClientHelloDecoder;
 import dev.tern.codecs.client.sbe.ContactAddDecoder;
+import dev.tern.codecs.client.sbe.ContactBlockDecoder;
 import dev.tern.codecs.client.sbe.ContactListDecoder;
 import dev.tern.codecs.client.sbe.ContactRemoveDecoder;
+import dev.tern.codecs.client.sbe.ContactUnblockDecoder;
 import dev.tern.codecs.client.sbe.LoginDecoder;
 import dev.tern.codecs.client.sbe.LogoutDecoder;
 import dev.tern.codecs.client.sbe.RegisterDecoder;
+import dev.tern.codecs.client.sbe.SendImageDecoder;
+import dev.tern.codecs.client.sbe.SendTextDecoder;
+import dev.tern.codecs.client.sbe.SendVideoDecoder;
+import dev.tern.codecs.client.sbe.SendVoiceDecoder;
+import dev.tern.codecs.client.sbe.SyncDecoder;
 import dev.tern.engine.gateway.Route;
 import dev.tern.engine.service.ServicePipeline;
 import dev.tern.engine.service.account.AccountPipeline;
 import dev.tern.engine.service.contacts.ContactsPipeline;
+import dev.tern.engine.service.message.MessagePipelines;
 import dev.tern.transport.Channels;
 
 import java.util.ArrayList;
@@ -31,12 +39,46 @@ public enum ServiceCatalog
         }
     },
 
-    CONTACTS(2, "contacts", new int[0],
-        new int[]{ ContactAddDecoder.TEMPLATE_ID, ContactRemoveDecoder.TEMPLATE_ID, ContactListDecoder.TEMPLATE_ID })
+    CONTACTS(2, "contacts", new int[0], new int[]{ ContactAddDecoder.TEMPLATE_ID, ContactRemoveDecoder.TEMPLATE_ID,
+        ContactListDecoder.TEMPLATE_ID, ContactBlockDecoder.TEMPLATE_ID, ContactUnblockDecoder.TEMPLATE_ID })
     {
         ServicePipeline launch(final ServicePipeline.Context ctx, final Engine.Context engine)
         {
             return ContactsPipeline.launch(ctx);
+        }
+    },
+
+    SEND_TEXT(3, "send-text", new int[0], new int[]{ SendTextDecoder.TEMPLATE_ID, SendVoiceDecoder.TEMPLATE_ID })
+    {
+        ServicePipeline launch(final ServicePipeline.Context ctx, final Engine.Context engine)
+        {
+            return MessagePipelines.launchSendText(ctx, engine.messages());
+        }
+
+        boolean allocatesSequences()
+        {
+            return true;
+        }
+    },
+
+    SEND_MEDIA(4, "send-media", new int[0], new int[]{ SendImageDecoder.TEMPLATE_ID, SendVideoDecoder.TEMPLATE_ID })
+    {
+        ServicePipeline launch(final ServicePipeline.Context ctx, final Engine.Context engine)
+        {
+            return MessagePipelines.launchSendMedia(ctx, engine.messages());
+        }
+
+        boolean allocatesSequences()
+        {
+            return true;
+        }
+    },
+
+    SYNC(5, "sync", new int[0], new int[]{ SyncDecoder.TEMPLATE_ID })
+    {
+        ServicePipeline launch(final ServicePipeline.Context ctx, final Engine.Context engine)
+        {
+            return MessagePipelines.launchSync(ctx, engine.messages());
         }
     };
 
@@ -74,6 +116,12 @@ public enum ServiceCatalog
      * @return the running pipeline.
      */
     abstract ServicePipeline launch(ServicePipeline.Context ctx, Engine.Context engine);
+
+    /** @return true for a service that asks the sequence allocator (seq) for sequences. */
+    boolean allocatesSequences()
+    {
+        return false;
+    }
 
     /** @return the service's id, unique, stable. */
     public int serviceId()

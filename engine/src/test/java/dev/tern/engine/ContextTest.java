@@ -3,7 +3,10 @@ package dev.tern.engine;
 import dev.tern.codecs.monitor.Monitor;
 import dev.tern.engine.gateway.GatewayAgent;
 import dev.tern.engine.gateway.ServiceLink;
+import dev.tern.engine.seq.SeqAgent;
 import dev.tern.engine.service.account.AccountPipeline;
+import dev.tern.engine.service.message.MessagePipelines;
+import dev.tern.storage.cluster.ClusterConfig;
 import dev.tern.transport.Channels;
 import dev.tern.transport.EmbeddedDriver;
 import dev.tern.transport.test.TestMediaDriver;
@@ -102,5 +105,40 @@ class ContextTest
                 .conclude()));
         assertEquals("endpoint of service account=x must be host:port", refusal(() -> new Engine.Context()
             .parts("account").serviceEndpoint(ServiceCatalog.ACCOUNT, "x").conclude()));
+        assertEquals("seqEndpoint=here must be host:port",
+            refusal(() -> new Engine.Context().parts("seq").seqEndpoint("here").conclude()));
+    }
+
+    @Test
+    void shouldNameTheBadFieldOfTheMessagesContext()
+    {
+        final long kvTimeoutNs = 2_000_000_000L;
+        assertEquals("gapTimeoutMs=3000 must be >= storeWindowMs=2000 + the KV timeout 2000 ms (plus the machines' " +
+            "clock skew)", refusal(() -> new MessagePipelines.Context().storeWindowMs(2000).gapTimeoutMs(3000)
+            .conclude(kvTimeoutNs)));
+        assertEquals("storeWindowMs=0 must be >= 1",
+            refusal(() -> new MessagePipelines.Context().storeWindowMs(0).conclude(kvTimeoutNs)));
+        assertEquals("syncMaxMessages=101 must be in [1, 100]",
+            refusal(() -> new MessagePipelines.Context().syncMaxMessages(101).conclude(kvTimeoutNs)));
+        assertEquals("syncMaxBytes=10 must be >= 1024",
+            refusal(() -> new MessagePipelines.Context().syncMaxBytes(10).conclude(kvTimeoutNs)));
+    }
+
+    @Test
+    void shouldNameTheBadFieldOfTheSeqContext()
+    {
+        final ClusterConfig cluster = ClusterConfig.singleGroup(List.of("127.0.0.1:1"));
+        assertEquals("aeron, monitor and cluster must be set",
+            refusal(() -> new SeqAgent.Context().monitor(monitor).cluster(cluster).conclude()));
+        assertEquals("step=1 must be in [2, 2^40]", refusal(() -> seq(cluster).step(1).conclude()));
+        assertEquals("sectionSize=0 must be in [1, 16777216]", refusal(() -> seq(cluster).sectionSize(0).conclude()));
+        assertEquals("leaseMs=10 must be >= 100", refusal(() -> seq(cluster).leaseMs(10).conclude()));
+        assertEquals("requestChannels must name at least one channel",
+            refusal(() -> seq(cluster).requestChannels(List.of()).conclude()));
+    }
+
+    private SeqAgent.Context seq(final ClusterConfig cluster)
+    {
+        return new SeqAgent.Context().aeron(driver.aeron()).monitor(monitor).cluster(cluster);
     }
 }

@@ -3,12 +3,15 @@ package dev.tern.engine;
 import dev.tern.codecs.client.sbe.ContactAddEncoder;
 import dev.tern.codecs.client.sbe.ContactListEncoder;
 import dev.tern.codecs.client.sbe.ErrorCode;
+import dev.tern.codecs.client.sbe.LoginEncoder;
 import dev.tern.codecs.client.sbe.MessageHeaderEncoder;
+import dev.tern.codecs.client.sbe.SendTextEncoder;
 import dev.tern.codecs.monitor.MonitorId;
 import dev.tern.engine.test.FrameFuzzer;
 import dev.tern.engine.test.TestClients;
 import dev.tern.engine.test.TestEngines;
 import dev.tern.transport.EmbeddedDriver;
+import dev.tern.transport.client.ClientProtocol;
 import dev.tern.transport.client.TernBlockingClient;
 import dev.tern.transport.client.TernBlockingClient.Contacts;
 import dev.tern.transport.client.TernBlockingClient.LoggedIn;
@@ -271,6 +274,43 @@ class GatewaySecurityTest
     }
 
     @Test
+    void shouldServeAVersion2ClientAsBeforeMessagesCame()
+    {
+        start(ctx -> { });
+        final TernBlockingClient old = connect();
+        final long loginId = old.client().nextCorrelationId();
+        final LoginEncoder login = new LoginEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder())
+            .correlationId(loginId).deviceId(2).name("alice");
+        final byte[] password = "alice-password".getBytes(StandardCharsets.UTF_8);
+        login.putPassword(password, 0, password.length);
+        frame.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        final LoggedIn loggedIn = (LoggedIn)old.sendRaw(frame, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + login.encodedLength(), loginId);
+        assertEquals(ErrorCode.OK, loggedIn.code());
+        assertEquals(aliceUin, loggedIn.uin());
+
+        final long addId = old.client().nextCorrelationId();
+        final ContactAddEncoder add = new ContactAddEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder())
+            .correlationId(addId);
+        add.token().hi(old.client().sessionTokenHi()).lo(old.client().sessionTokenLo());
+        add.uin(0).contactUin(bobUin);
+        frame.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(new Result(ErrorCode.OK), old.sendRaw(frame, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + add.encodedLength(), addId));
+        assertEquals(List.of(bobUin), old.listAllContacts().uins());
+
+        final long sendId = old.client().nextCorrelationId();
+        final SendTextEncoder send = new SendTextEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder())
+            .correlationId(sendId);
+        send.token().hi(old.client().sessionTokenHi()).lo(old.client().sessionTokenLo());
+        final byte[] text = "a version 2 client never sends this".getBytes(StandardCharsets.UTF_8);
+        send.uin(0).toUin(bobUin).clientMessageId(1).putText(text, 0, text.length);
+        frame.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(ErrorCode.BAD_REQUEST, ((TernBlockingClient.Sent)old.sendRaw(frame, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength(), sendId)).code());
+    }
+
+    @Test
     void shouldRefuseAnUnknownTemplateAndAnUnsupportedVersion()
     {
         start(ctx -> { });
@@ -284,7 +324,7 @@ class GatewaySecurityTest
 
         final long futureId = eve.client().nextCorrelationId();
         frame.putShort(2, (short)ContactListEncoder.TEMPLATE_ID, ByteOrder.LITTLE_ENDIAN);
-        frame.putShort(6, (short)3, ByteOrder.LITTLE_ENDIAN);
+        frame.putShort(6, (short)(ClientProtocol.CURRENT_VERSION + 1), ByteOrder.LITTLE_ENDIAN);
         frame.putLong(MessageHeaderEncoder.ENCODED_LENGTH, futureId, ByteOrder.LITTLE_ENDIAN);
         assertEquals(ErrorCode.UNSUPPORTED_VERSION, ((Contacts)eve.sendRaw(frame, 0, length, futureId)).code());
     }

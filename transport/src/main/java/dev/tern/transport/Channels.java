@@ -20,6 +20,10 @@ public final class Channels
     public static final int SERVICE_REPLY_STREAM_ID = 22;
     /** Gateway to service: ServiceRequest envelopes on this stream plus the service's id. */
     public static final int SERVICE_REQUEST_STREAM_ID_BASE = 100;
+    /** Send service to the sequence allocator: SeqConnect and SeqRequest. */
+    public static final int SEQ_REQUEST_STREAM_ID = 30;
+    /** Sequence allocator to send service: SeqReply, on this stream plus the asking service's id. */
+    public static final int SEQ_REPLY_STREAM_ID_BASE = 200;
 
     /** The channel between a gateway and services that share its process and media driver. */
     public static final String IPC = "aeron:ipc";

@@ -6,6 +6,7 @@ import dev.tern.codecs.client.sbe.LoginDecoder;
 import dev.tern.codecs.client.sbe.LoginResponseEncoder;
 import dev.tern.codecs.client.sbe.LogoutDecoder;
 import dev.tern.codecs.client.sbe.ResponseEncoder;
+import dev.tern.codecs.engine.sbe.ServicePushDecoder;
 import dev.tern.codecs.engine.sbe.ServiceReplyDecoder;
 import dev.tern.codecs.engine.sbe.ServiceRequestEncoder;
 import dev.tern.codecs.monitor.Monitor;
@@ -48,7 +49,8 @@ import java.util.function.IntPredicate;
  * session, the token of this connection's session, its expiry, and the uin (0 or the session's own, else FORBIDDEN);
  * the session's cap on requests in flight. A request that passes is forwarded to its service in a ServiceRequest
  * carrying the session's identity; the service's ServiceReply is sent back to the client, or the client is told
- * UNAVAILABLE when no reply comes in time. Everything refused is answered with an error code when it carries a
+ * UNAVAILABLE when no reply comes in time. A service's ServicePush (a new message notification) goes to every
+ * logged-in session of its user but the one it excludes, best effort. Everything refused is answered with an error code when it carries a
  * correlation id and comes from a known connection, else dropped; all of it is counted.
  * <p>
  * A client names its response channel in ClientHello: a unicast UDP endpoint on the host its requests come from
@@ -95,6 +97,7 @@ public final class GatewayAgent implements Agent
         new dev.tern.codecs.engine.sbe.MessageHeaderDecoder();
     private final ServiceRequestEncoder serviceRequestEncoder = new ServiceRequestEncoder();
     private final ServiceReplyDecoder serviceReplyDecoder = new ServiceReplyDecoder();
+    private final ServicePushDecoder servicePushDecoder = new ServicePushDecoder();
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer channelView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer responseView = new UnsafeBuffer(0, 0);
@@ -174,7 +177,8 @@ public final class GatewayAgent implements Agent
             MonitorId.GATEWAY_LATE_REPLIES, MonitorId.GATEWAY_REPLY_DROPPED, MonitorId.GATEWAY_HELLOS,
             MonitorId.GATEWAY_CONNECTIONS_REFUSED, MonitorId.GATEWAY_CONNECTIONS, MonitorId.GATEWAY_SESSIONS,
             MonitorId.GATEWAY_LOGINS, MonitorId.GATEWAY_LOGOUTS, MonitorId.GATEWAY_EVICTED,
-            MonitorId.GATEWAY_LATENCY_MAX_US, MonitorId.GATEWAY_MALFORMED_REPLIES);
+            MonitorId.GATEWAY_LATENCY_MAX_US, MonitorId.GATEWAY_MALFORMED_REPLIES, MonitorId.GATEWAY_PUSHES,
+            MonitorId.GATEWAY_PUSH_DROPPED);
         return new GatewayAgent(ctx);
     }
 
@@ -522,6 +526,11 @@ public final class GatewayAgent implements Agent
 
     private void onReplyFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        if (Envelopes.fits(buffer, offset, length, ServicePushDecoder.TEMPLATE_ID, ServicePushDecoder.BLOCK_LENGTH))
+        {
+            onPush(buffer, offset, length);
+            return;
+        }
         if (!Envelopes.fits(buffer, offset, length, ServiceReplyDecoder.TEMPLATE_ID, ServiceReplyDecoder.BLOCK_LENGTH))
         {
             monitor.add(MonitorId.GATEWAY_MALFORMED_REPLIES, 1);
@@ -576,6 +585,47 @@ public final class GatewayAgent implements Agent
         else
         {
             monitor.add(MonitorId.GATEWAY_MALFORMED_REPLIES, 1);
+        }
+    }
+
+    private void onPush(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long uin;
+        final int excludedConnection;
+        try
+        {
+            frameView.wrap(buffer, offset, length);
+            envelopeHeaderDecoder.wrap(frameView, 0);
+            servicePushDecoder.wrapAndApplyHeader(frameView, 0, envelopeHeaderDecoder);
+            uin = servicePushDecoder.uin();
+            excludedConnection = servicePushDecoder.excludeConnectionId();
+            servicePushDecoder.wrapFrame(responseView);
+        }
+        catch (final IndexOutOfBoundsException | IllegalStateException ex)
+        {
+            monitor.add(MonitorId.GATEWAY_MALFORMED_REPLIES, 1);
+            return;
+        }
+        if (responseView.capacity() < CLIENT_HEADER)
+        {
+            monitor.add(MonitorId.GATEWAY_MALFORMED_REPLIES, 1);
+            return;
+        }
+        for (Session session = sessions.sessionsOf(uin); null != session; session = session.nextOfUin())
+        {
+            if (session.connectionId == excludedConnection || Session.READY != session.state)
+            {
+                continue;
+            }
+            final Publication publication = session.publication;
+            if (null != publication && Publications.offer(publication, responseView, 0, responseView.capacity()) > 0)
+            {
+                monitor.add(MonitorId.GATEWAY_PUSHES, 1);
+            }
+            else
+            {
+                monitor.add(MonitorId.GATEWAY_PUSH_DROPPED, 1);
+            }
         }
     }
 

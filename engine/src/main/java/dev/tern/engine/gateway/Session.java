@@ -32,6 +32,8 @@ public final class Session
 
     long uin;
     long deviceId;
+    Session nextOfUin;
+    Session previousOfUin;
     long tokenHi;
     long tokenLo;
     long expiresAtNs;
@@ -75,6 +77,12 @@ public final class Session
     public int inFlight()
     {
         return inFlight;
+    }
+
+    /** @return the next logged-in session of the same UIN (another device or connection), or null. */
+    public Session nextOfUin()
+    {
+        return nextOfUin;
     }
 
     /** @return the publication the gateway answers this client on, or null while it is being added. */

@@ -2,6 +2,7 @@ package dev.tern.engine.gateway;
 
 import dev.tern.codecs.client.sbe.ErrorCode;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -12,7 +13,8 @@ import java.util.function.IntPredicate;
  * The gateway's bounded table of client connections and their sessions. A connection is opened by ClientHello
  * (at most {@code maxConnections}); a login binds it to a UIN with a random 128-bit token and an expiry (at most
  * {@code maxSessions} logged in at once, else TOO_MANY_SESSIONS). Every later request must carry that token on that
- * same connection. Idle or vanished connections are evicted; expired sessions are logged out.
+ * same connection. Idle or vanished connections are evicted; expired sessions are logged out. The logged-in sessions
+ * of each UIN (a user's devices) are indexed, so a notification reaches all of them.
  * <p>
  * Time is passed in by the caller (one clock read per duty cycle), so tests drive it. Allocation-free after
  * construction; gateway thread only.
@@ -21,6 +23,7 @@ public final class SessionTable
 {
     private final Session[] sessions;
     private final Int2ObjectHashMap<Session> byConnection;
+    private final Long2ObjectHashMap<Session> byUin;
     private final ArrayDeque<Session> free;
     private final int maxSessions;
     private final long sessionTtlNs;
@@ -44,6 +47,7 @@ public final class SessionTable
         this.idleTimeoutNs = idleTimeoutNs;
         sessions = new Session[maxConnections];
         byConnection = new Int2ObjectHashMap<>(maxConnections * 2, 0.65f);
+        byUin = new Long2ObjectHashMap<>(maxSessions * 2, 0.65f);
         free = new ArrayDeque<>(maxConnections);
         for (int i = 0; i < maxConnections; i++)
         {
@@ -110,6 +114,10 @@ public final class SessionTable
         {
             loggedIn++;
         }
+        else
+        {
+            unlink(session);
+        }
         long hi;
         long lo;
         do
@@ -120,6 +128,7 @@ public final class SessionTable
         while (0 == (hi | lo));
         session.uin = uin;
         session.deviceId = deviceId;
+        link(session);
         session.tokenHi = hi;
         session.tokenLo = lo;
         session.expiresAtNs = nowNs + sessionTtlNs;
@@ -157,6 +166,7 @@ public final class SessionTable
         if (session.isLoggedIn())
         {
             loggedIn--;
+            unlink(session);
         }
         session.uin = 0;
         session.deviceId = 0;
@@ -224,6 +234,51 @@ public final class SessionTable
             }
         }
         return expired;
+    }
+
+    /**
+     * @param uin a user.
+     * @return the first of the user's logged-in sessions (follow {@link Session#nextOfUin()}), or null.
+     */
+    public Session sessionsOf(final long uin)
+    {
+        return byUin.get(uin);
+    }
+
+    private void link(final Session session)
+    {
+        final Session head = byUin.get(session.uin);
+        session.previousOfUin = null;
+        session.nextOfUin = head;
+        if (null != head)
+        {
+            head.previousOfUin = session;
+        }
+        byUin.put(session.uin, session);
+    }
+
+    private void unlink(final Session session)
+    {
+        final Session previous = session.previousOfUin;
+        final Session next = session.nextOfUin;
+        if (null != next)
+        {
+            next.previousOfUin = previous;
+        }
+        if (null != previous)
+        {
+            previous.nextOfUin = next;
+        }
+        else if (null != next)
+        {
+            byUin.put(session.uin, next);
+        }
+        else
+        {
+            byUin.remove(session.uin);
+        }
+        session.previousOfUin = null;
+        session.nextOfUin = null;
     }
 
     /** @return connections held. */

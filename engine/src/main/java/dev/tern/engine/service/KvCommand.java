@@ -24,6 +24,25 @@ public final class KvCommand
     private int valueLength;
     private long expectedVersion;
     private int limit;
+    private long notAfterMs;
+
+    /**
+     * Never submit the operation at or after this time (ms since the epoch): the I/O agent completes it with
+     * TIMEOUT instead, so that no attempt of it starts later (the KV client's own retries end a request timeout after
+     * submission). Set after the operation; cleared by the next one.
+     *
+     * @param notAfterMs the last moment, exclusive; 0 for none.
+     */
+    public void notAfter(final long notAfterMs)
+    {
+        this.notAfterMs = notAfterMs;
+    }
+
+    /** @return the time from which the operation must not be submitted (ms since the epoch), or 0 for none. */
+    public long notAfterMs()
+    {
+        return notAfterMs;
+    }
 
     /** @return the operation set last, or null. */
     public KvOp op()
@@ -60,6 +79,14 @@ public final class KvCommand
         set(KvOp.PUT_IF_VERSION, key, offset, length);
         this.expectedVersion = expectedVersion;
         value(value, valueOffset, valueLength);
+    }
+
+    /** Read a row of a table (NOT_FOUND when there is none). */
+    public void rowGet(final DirectBuffer key, final int offset, final int length, final DirectBuffer row,
+        final int rowOffset, final int rowLength)
+    {
+        set(KvOp.ROW_GET, key, offset, length);
+        row(row, rowOffset, rowLength);
     }
 
     /** Write a row of a table. */
@@ -108,6 +135,8 @@ public final class KvCommand
                 return client.putIfAbsent(key, 0, keyLength, value, 0, valueLength, listener);
             case PUT_IF_VERSION:
                 return client.putIfVersion(key, 0, keyLength, expectedVersion, value, 0, valueLength, listener);
+            case ROW_GET:
+                return client.rowGet(key, 0, keyLength, row, 0, rowLength, listener);
             case ROW_PUT:
                 return client.rowPut(key, 0, keyLength, row, 0, rowLength, value, 0, valueLength, listener);
             case ROW_DELETE:
@@ -129,6 +158,7 @@ public final class KvCommand
         valueLength = 0;
         expectedVersion = 0;
         limit = 0;
+        notAfterMs = 0;
     }
 
     private void row(final DirectBuffer row, final int offset, final int length)

@@ -13,6 +13,11 @@ import java.nio.ByteOrder;
  *   a/u/&lt;uin&gt;                 -&gt; the account's profile (see account.Profile)
  *   a/next-uin                -&gt; the next UIN no account service has taken (int64 big-endian)
  *   c/&lt;uin&gt;                   -&gt; Key-Table of the user's contacts: row key = contact UIN, value = added at (ms)
+ *   b/&lt;uin&gt;                   -&gt; Key-Table of the users the user blocked: row key = UIN, value = blocked at (ms)
+ *   i/&lt;uin&gt;                   -&gt; Key-Table: the user's timeline (inbox), received and sent messages:
+ *                                row key = sequence (int64 big-endian), value = message.MessageRow
+ *   m/&lt;uin&gt;&lt;client msg id&gt;    -&gt; a send's record, bound once (put-if-absent): message.SendRecord
+ *   q/&lt;section&gt;               -&gt; a sequence section's ceiling, owner and lease (seq.KvCeilingStore)
  * </pre>
  */
 public final class KvKeys
@@ -24,6 +29,12 @@ public final class KvKeys
     private static final byte[] PROFILE = { 'a', '/', 'u', '/' };
     private static final byte[] UIN_COUNTER = { 'a', '/', 'n', 'e', 'x', 't', '-', 'u', 'i', 'n' };
     private static final byte[] CONTACTS = { 'c', '/' };
+    private static final byte[] BLOCKED = { 'b', '/' };
+    private static final byte[] INBOX = { 'i', '/' };
+    private static final byte[] SEND_RECORD = { 'm', '/' };
+    private static final byte[] SEQ_SECTION = { 'q', '/' };
+    /** Length of a timeline row key: a sequence, 8 bytes big-endian, so rows sort in sequence order. */
+    public static final int SEQ_LENGTH = 8;
 
     private KvKeys()
     {
@@ -69,6 +80,64 @@ public final class KvKeys
     {
         dst.putBytes(0, CONTACTS);
         return CONTACTS.length + uin(dst, CONTACTS.length, uin);
+    }
+
+    /**
+     * @return the length of the key of the table of users a user blocked, written in {@code dst} from offset 0.
+     */
+    public static int blocked(final MutableDirectBuffer dst, final long uin)
+    {
+        dst.putBytes(0, BLOCKED);
+        return BLOCKED.length + uin(dst, BLOCKED.length, uin);
+    }
+
+    /**
+     * @return the length of the key of a user's timeline table, written in {@code dst} from offset 0.
+     */
+    public static int inbox(final MutableDirectBuffer dst, final long uin)
+    {
+        dst.putBytes(0, INBOX);
+        return INBOX.length + uin(dst, INBOX.length, uin);
+    }
+
+    /**
+     * @return the length of the key of a send's record (sender, client message id), written in {@code dst}.
+     */
+    public static int sendRecord(final MutableDirectBuffer dst, final long senderUin, final long clientMessageId)
+    {
+        dst.putBytes(0, SEND_RECORD);
+        final int offset = SEND_RECORD.length + uin(dst, SEND_RECORD.length, senderUin);
+        dst.putLong(offset, clientMessageId, ByteOrder.BIG_ENDIAN);
+        return offset + 8;
+    }
+
+    /**
+     * @return the length of the key of a sequence section's record, written in {@code dst} from offset 0.
+     */
+    public static int seqSection(final MutableDirectBuffer dst, final int section)
+    {
+        dst.putBytes(0, SEQ_SECTION);
+        dst.putInt(SEQ_SECTION.length, section, ByteOrder.BIG_ENDIAN);
+        return SEQ_SECTION.length + 4;
+    }
+
+    /**
+     * Write a sequence as a timeline row key: 8 bytes big-endian.
+     *
+     * @return {@link #SEQ_LENGTH}.
+     */
+    public static int seq(final MutableDirectBuffer dst, final int offset, final long seq)
+    {
+        dst.putLong(offset, seq, ByteOrder.BIG_ENDIAN);
+        return SEQ_LENGTH;
+    }
+
+    /**
+     * @return the sequence written by {@link #seq(MutableDirectBuffer, int, long)}.
+     */
+    public static long readSeq(final DirectBuffer src, final int offset)
+    {
+        return src.getLong(offset, ByteOrder.BIG_ENDIAN);
     }
 
     /**

@@ -5,10 +5,12 @@ import dev.tern.codecs.client.sbe.ErrorCode;
 import dev.tern.codecs.client.sbe.ResponseEncoder;
 import dev.tern.codecs.engine.sbe.MessageHeaderDecoder;
 import dev.tern.codecs.engine.sbe.MessageHeaderEncoder;
+import dev.tern.codecs.engine.sbe.ServicePushEncoder;
 import dev.tern.codecs.engine.sbe.ServiceReplyEncoder;
 import dev.tern.codecs.engine.sbe.ServiceRequestDecoder;
 import dev.tern.codecs.monitor.Monitor;
 import dev.tern.codecs.replication.sbe.KvResponseDecoder;
+import dev.tern.engine.seq.SeqClient;
 import dev.tern.storage.ResultCode;
 import dev.tern.storage.client.KvClient;
 import dev.tern.transport.Publications;
@@ -20,6 +22,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -28,14 +31,16 @@ import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The I/O side of a service: takes requests from the gateway's stream into the ring (BUSY at once when no op is
- * free or the ring is full), runs the KV operations the stages hand off on the service's own {@link KvClient} and
- * brings their completions back into the ring as events, and sends the stages' replies to the gateway. Owns every
- * Aeron resource of the service and its ops' free list, so the stages never block on I/O.
+ * free or the ring is full), runs the KV operations the stages hand off on the service's own {@link KvClient} (several
+ * of one op at once when asked) and the sequence allocations on its own {@link SeqClient}, brings their completions
+ * back into the ring as events, and sends the stages' replies to the gateway, each followed by its op's pushes.
+ * Owns every Aeron resource of the service and its ops' free list, so the stages never block on I/O.
  * <p>
- * Duty cycle: events the ring refused, hand-offs from the stages, KV completions, new requests.
+ * Duty cycle: events the ring refused, hand-offs from the stages, KV and sequence completions, new requests.
  */
 final class ServiceIoAgent implements Agent
 {
@@ -49,12 +54,15 @@ final class ServiceIoAgent implements Agent
     private final Monitor monitor;
     private final ServiceMonitorIds ids;
     private final NanoClock clock;
+    private final EpochClock epochClock;
     private final RingBuffer<ServiceEvent> ring;
     private final ArrayDeque<ServiceOp> free;
     private final ManyToOneConcurrentArrayQueue<ServiceOp> handOff;
     private final ArrayDeque<ServiceOp> refusedByRing;
     private final ArrayDeque<ServiceOp> refusedByPublication;
     private final KvClient kvClient;
+    private final SeqClient seqClient;
+    private final ServiceOp[] ops;
     private final Subscription requests;
     private final Publication replies;
     private final FragmentAssembler requestAssembler;
@@ -64,6 +72,7 @@ final class ServiceIoAgent implements Agent
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ServiceRequestDecoder requestDecoder = new ServiceRequestDecoder();
     private final ServiceReplyEncoder replyEncoder = new ServiceReplyEncoder();
+    private final ServicePushEncoder pushEncoder = new ServicePushEncoder();
     private final dev.tern.codecs.client.sbe.MessageHeaderEncoder clientHeaderEncoder =
         new dev.tern.codecs.client.sbe.MessageHeaderEncoder();
     private final ResponseEncoder busyEncoder = new ResponseEncoder();
@@ -81,10 +90,12 @@ final class ServiceIoAgent implements Agent
         final Monitor monitor,
         final ServiceMonitorIds ids,
         final NanoClock clock,
+        final EpochClock epochClock,
         final RingBuffer<ServiceEvent> ring,
         final ServiceOp[] ops,
         final ManyToOneConcurrentArrayQueue<ServiceOp> handOff,
         final KvClient kvClient,
+        final Function<SeqClient.Listener, SeqClient> seqClientFactory,
         final Subscription requests,
         final Publication replies)
     {
@@ -92,9 +103,11 @@ final class ServiceIoAgent implements Agent
         this.monitor = monitor;
         this.ids = ids;
         this.clock = clock;
+        this.epochClock = epochClock;
         this.ring = ring;
         this.handOff = handOff;
         this.kvClient = kvClient;
+        this.ops = ops;
         this.requests = requests;
         this.replies = replies;
         free = new ArrayDeque<>(ops.length);
@@ -102,10 +115,16 @@ final class ServiceIoAgent implements Agent
         refusedByPublication = new ArrayDeque<>(ops.length);
         for (final ServiceOp op : ops)
         {
-            op.kvListener = (correlationId, result, version, response) -> onKvResponse(op, result, version, response);
+            for (int i = 0; i < ServiceOp.MAX_KV_OPERATIONS; i++)
+            {
+                final int index = i;
+                op.kvListeners[i] = (correlationId, result, version, response) ->
+                    onKvResponse(op, index, result, version, response);
+            }
             free.addLast(op);
         }
         requestAssembler = new FragmentAssembler((buffer, offset, length, header) -> onRequest(buffer, offset, length));
+        seqClient = null == seqClientFactory ? null : seqClientFactory.apply(this::onSeqCompleted);
     }
 
     public String roleName()
@@ -121,6 +140,10 @@ final class ServiceIoAgent implements Agent
         {
             work += kvClient.poll();
         }
+        if (null != seqClient)
+        {
+            work += seqClient.poll();
+        }
         work += requests.poll(requestAssembler, REQUEST_FRAGMENT_LIMIT);
 
         final long now = clock.nanoTime();
@@ -135,7 +158,7 @@ final class ServiceIoAgent implements Agent
 
     public void onClose()
     {
-        CloseHelper.quietCloseAll(kvClient, requests, replies);
+        CloseHelper.quietCloseAll(kvClient, seqClient, requests, replies);
     }
 
     /** @return ops in use: requests taken in and not yet answered. */
@@ -223,6 +246,13 @@ final class ServiceIoAgent implements Agent
                 publish(op, ServiceOp.RESUME);
                 break;
 
+            case ServiceStage.ACTION_SEQ:
+                if (null == seqClient || !seqClient.request(op.index, op.seq))
+                {
+                    publish(op, ServiceOp.SEQ_COMPLETION);
+                }
+                break;
+
             default:
                 monitor.errorHandler().onError(new IllegalStateException("op handed off without an action"));
                 release(op);
@@ -232,53 +262,78 @@ final class ServiceIoAgent implements Agent
 
     private void runKv(final ServiceOp op)
     {
-        if (null == kvClient)
+        final int count = op.kvCount;
+        op.kvPending = count;
+        for (int i = 0; i < count; i++)
         {
-            complete(op, ResultCode.UNAVAILABLE);
-            return;
-        }
-        monitor.add(ids.kvOps(), 1);
-        if (op.kv.submit(kvClient, op.kvListener) < 0)
-        {
-            complete(op, ResultCode.BUSY);
+            if (null == kvClient)
+            {
+                complete(op, i, ResultCode.UNAVAILABLE);
+                continue;
+            }
+            final KvCommand command = op.kvCommands[i];
+            if (0 != command.notAfterMs() && epochClock.time() >= command.notAfterMs())
+            {
+                complete(op, i, ResultCode.TIMEOUT);
+                continue;
+            }
+            monitor.add(ids.kvOps(), 1);
+            if (command.submit(kvClient, op.kvListeners[i]) < 0)
+            {
+                complete(op, i, ResultCode.BUSY);
+            }
         }
     }
 
-    private void complete(final ServiceOp op, final int result)
+    private void complete(final ServiceOp op, final int index, final int result)
     {
         monitor.add(ids.kvFailures(), 1);
-        op.kvResult = result;
-        op.kvVersion = 0;
-        op.kvResponseLength = 0;
-        publish(op, ServiceOp.KV_COMPLETION);
+        op.kvResponseLengths[index] = 0;
+        completed(op, index, result, 0);
     }
 
-    private void onKvResponse(final ServiceOp op, final int result, final long version,
+    private void onKvResponse(final ServiceOp op, final int index, final int result, final long version,
         final KvResponseDecoder response)
     {
         if (ResultCode.isOutcomeUnknown(result))
         {
             monitor.add(ids.kvFailures(), 1);
         }
-        op.kvResult = result;
-        op.kvVersion = version;
-        op.kvResponseLength = 0;
+        int outcome = result;
+        op.kvResponseLengths[index] = 0;
         if (null != response)
         {
             try
             {
                 final int headerLength = dev.tern.codecs.replication.sbe.MessageHeaderDecoder.ENCODED_LENGTH;
                 final int length = headerLength + response.sbeDecodedLength();
-                op.kvResponse.putBytes(0, response.buffer(), response.offset() - headerLength, length);
-                op.kvResponseLength = length;
+                op.kvResponses[index].putBytes(0, response.buffer(), response.offset() - headerLength, length);
+                op.kvResponseLengths[index] = length;
             }
             catch (final IndexOutOfBoundsException ex)
             {
                 monitor.errorHandler().onError(ex);
-                op.kvResult = ResultCode.CORRUPT_RECORD;
+                outcome = ResultCode.CORRUPT_RECORD;
             }
         }
-        publish(op, ServiceOp.KV_COMPLETION);
+        completed(op, index, outcome, version);
+    }
+
+    private void completed(final ServiceOp op, final int index, final int result, final long version)
+    {
+        op.kvResults[index] = result;
+        op.kvVersions[index] = version;
+        if (--op.kvPending == 0)
+        {
+            op.kvResult = op.kvResults[0];
+            op.kvVersion = op.kvVersions[0];
+            publish(op, ServiceOp.KV_COMPLETION);
+        }
+    }
+
+    private void onSeqCompleted(final int slot)
+    {
+        publish(ops[slot], ServiceOp.SEQ_COMPLETION);
     }
 
     private void publish(final ServiceOp op, final int eventType)
@@ -333,6 +388,17 @@ final class ServiceIoAgent implements Agent
         if (result < 0)
         {
             monitor.add(ids.replyDropped(), 1);
+        }
+        for (int i = 0; i < op.pushCount; i++)
+        {
+            pushEncoder.wrapAndApplyHeader(outbound, 0, headerEncoder)
+                .uin(op.pushUins[i])
+                .excludeConnectionId(op.pushExcludedConnections[i])
+                .putFrame(op.pushFrames[i], 0, op.pushLengths[i]);
+            if (Publications.offer(replies, outbound, 0, ENVELOPE_HEADER + pushEncoder.encodedLength()) < 0)
+            {
+                monitor.add(ids.replyDropped(), 1);
+            }
         }
         if (op.code != ErrorCode.OK.value())
         {

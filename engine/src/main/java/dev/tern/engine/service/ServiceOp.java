@@ -1,6 +1,7 @@
 package dev.tern.engine.service;
 
 import dev.tern.codecs.client.sbe.ErrorCode;
+import dev.tern.engine.seq.SeqCall;
 import dev.tern.storage.client.KvResponseListener;
 import dev.tern.transport.client.ClientProtocol;
 import org.agrona.DirectBuffer;
@@ -29,6 +30,13 @@ public class ServiceOp
     public static final int KV_COMPLETION = 2;
     /** Event type: the op was woken by its own service (e.g. a resource it waited for became available). */
     public static final int RESUME = 3;
+    /** Event type: the sequences the op asked for arrived, or their allocation failed; see {@link #seq}. */
+    public static final int SEQ_COMPLETION = 4;
+
+    /** Most KV operations an op runs at once ({@link ServiceStage#kvAll}). */
+    public static final int MAX_KV_OPERATIONS = 3;
+    /** Most frames an op pushes to users' sessions after its reply. */
+    public static final int MAX_PUSHES = 2;
 
     /** The op's slot, stable for its life. */
     public final int index;
@@ -67,16 +75,33 @@ public class ServiceOp
     public int code;
     /** The service logic's state; 0 when the request arrives. */
     public int state;
-    /** The KV operation to run. */
+    /** The KV operation to run: the first of {@link #kv(int)}. */
     public final KvCommand kv = new KvCommand();
-    /** The KV operation's result, a {@link dev.tern.storage.ResultCode}. */
+    /** The KV operation's result, a {@link dev.tern.storage.ResultCode}: the first of {@link #kvResults}. */
     public int kvResult;
-    /** The key's version after the KV operation. */
+    /** The key's version after the KV operation: the first of {@link #kvVersions}. */
     public long kvVersion;
     /** The KvResponse frame (replication schema, header included) when the operation returned one. */
     public final ExpandableArrayBuffer kvResponse = new ExpandableArrayBuffer(128);
-    /** Length of the frame in {@link #kvResponse}, 0 when there is none (timeout). */
-    public int kvResponseLength;
+    /** The results of operations run together ({@link ServiceStage#kvAll}), by index. */
+    public final int[] kvResults = new int[MAX_KV_OPERATIONS];
+    /** The keys' versions after operations run together, by index. */
+    public final long[] kvVersions = new long[MAX_KV_OPERATIONS];
+
+    // ---- what the op sends besides its reply, and the sequences it waits for
+
+    /** Frames to push after the reply: {@link ServiceStage#push} fills them. */
+    public int pushCount;
+    /** The user each push goes to (all of its sessions). */
+    public final long[] pushUins = new long[MAX_PUSHES];
+    /** A connection each push skips, or {@link dev.tern.codecs.engine.sbe.ServicePushEncoder#excludeConnectionIdNullValue()}. */
+    public final int[] pushExcludedConnections = new int[MAX_PUSHES];
+    /** The client frames to push. */
+    public final ExpandableArrayBuffer[] pushFrames = { new ExpandableArrayBuffer(64), new ExpandableArrayBuffer(64) };
+    /** Lengths of the frames in {@link #pushFrames}. */
+    public final int[] pushLengths = new int[MAX_PUSHES];
+    /** The sequence allocation the op asks for ({@link ServiceStage#allocateSeq}) and its outcome. */
+    public final SeqCall seq = new SeqCall();
 
     // ---- the reply
 
@@ -92,7 +117,14 @@ public class ServiceOp
     // ---- owned by the I/O agent
 
     int action;
-    KvResponseListener kvListener;
+    int kvCount = 1;
+    int kvPending;
+    final KvCommand[] kvCommands = { kv, new KvCommand(), new KvCommand() };
+    final ExpandableArrayBuffer[] kvResponses = { kvResponse, new ExpandableArrayBuffer(128),
+        new ExpandableArrayBuffer(128) };
+    /** Lengths of the frames of {@link #kvResponseView}, 0 when an operation returned none (timeout). */
+    final int[] kvResponseLengths = new int[MAX_KV_OPERATIONS];
+    final KvResponseListener[] kvListeners = new KvResponseListener[MAX_KV_OPERATIONS];
 
     /**
      * @param index the op's slot.
@@ -133,14 +165,41 @@ public class ServiceOp
     }
 
     /**
-     * View exactly the KvResponse frame.
+     * @param index of an operation, 0 to {@link #MAX_KV_OPERATIONS} - 1.
+     * @return the command of that operation, to fill before {@link ServiceStage#kvAll}.
+     */
+    public KvCommand kv(final int index)
+    {
+        return kvCommands[index];
+    }
+
+    /** @return how many operations the op ran together last ({@link ServiceStage#kvAll}). */
+    public int kvCount()
+    {
+        return kvCount;
+    }
+
+    /**
+     * View exactly the KvResponse frame of the first operation.
      *
      * @param view the view to wrap.
      * @return the view.
      */
     public UnsafeBuffer kvResponseView(final UnsafeBuffer view)
     {
-        view.wrap(kvResponse, 0, kvResponseLength);
+        return kvResponseView(0, view);
+    }
+
+    /**
+     * View exactly the KvResponse frame of an operation run with others.
+     *
+     * @param index of the operation.
+     * @param view  the view to wrap.
+     * @return the view; of length 0 when the operation returned no response.
+     */
+    public UnsafeBuffer kvResponseView(final int index, final UnsafeBuffer view)
+    {
+        view.wrap(kvResponses[index], 0, kvResponseLengths[index]);
         return view;
     }
 
@@ -154,10 +213,13 @@ public class ServiceOp
         state = 0;
         kvResult = 0;
         kvVersion = 0;
-        kvResponseLength = 0;
         replyLength = 0;
         authUin = 0;
         authDeviceId = 0;
+        pushCount = 0;
         action = 0;
+        kvCount = 1;
+        kvPending = 0;
+        seq.reset();
     }
 }

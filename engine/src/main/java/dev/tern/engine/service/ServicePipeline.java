@@ -3,6 +3,8 @@ package dev.tern.engine.service;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.tern.codecs.monitor.Monitor;
+import dev.tern.engine.seq.SeqClient;
+import dev.tern.engine.seq.SeqConfiguration;
 import dev.tern.storage.client.KvClient;
 import dev.tern.storage.cluster.ClusterConfig;
 import io.aeron.Aeron;
@@ -10,13 +12,16 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -90,13 +95,17 @@ public final class ServicePipeline implements AutoCloseable
                     .responseEndpoint(ctx.kvResponseEndpoint)
                     .requestTimeoutNs(ctx.kvTimeoutNs)
                     .attemptTimeoutNs(Math.min(ctx.kvAttemptTimeoutNs, ctx.kvTimeoutNs))
-                    .maxInFlight(ops.length)
+                    .maxInFlight(ops.length * ServiceOp.MAX_KV_OPERATIONS)
                     .clock(ctx.clock));
             }
             sub = ctx.aeron.addSubscription(ctx.requestChannel, ctx.requestStreamId);
             pub = ctx.aeron.addPublication(ctx.replyChannel, ctx.replyStreamId);
-            agent = new ServiceIoAgent(ctx.name, ctx.monitor, ctx.monitorIds, ctx.clock, disruptor.start(), ops,
-                handOff, kv, sub, pub);
+            final Function<SeqClient.Listener, SeqClient> seqClientFactory = null == ctx.seqRequestChannel ? null :
+                listener -> new SeqClient(ctx.aeron, ctx.seqRequestChannel, ctx.seqReplyChannel, ctx.seqReplyStreamId,
+                    ops.length, ctx.seqTimeoutMs, ctx.epochClock, listener);
+            agent = new ServiceIoAgent(ctx.name, ctx.monitor, ctx.monitorIds, ctx.clock, ctx.epochClock,
+                disruptor.start(), ops,
+                handOff, kv, seqClientFactory, sub, pub);
         }
         catch (final RuntimeException ex)
         {
@@ -165,6 +174,11 @@ public final class ServicePipeline implements AutoCloseable
         private int maxInFlight = ServiceConfiguration.maxInFlight();
         private String waitStrategy = ServiceConfiguration.waitStrategy();
         private NanoClock clock = SystemNanoClock.INSTANCE;
+        private EpochClock epochClock = SystemEpochClock.INSTANCE;
+        private String seqRequestChannel;
+        private String seqReplyChannel;
+        private int seqReplyStreamId;
+        private long seqTimeoutMs = SeqConfiguration.timeoutMs();
 
         /**
          * Validate the settings.
@@ -217,6 +231,15 @@ public final class ServicePipeline implements AutoCloseable
             if (!kvResponseEndpoint.matches("[^:\\s]+:\\d{1,5}"))
             {
                 throw new IllegalArgumentException("kvResponseEndpoint=" + kvResponseEndpoint + " must be host:port");
+            }
+            if (null != seqRequestChannel && (null == seqReplyChannel || seqReplyStreamId == 0))
+            {
+                throw new IllegalArgumentException("seqReplyChannel=" + seqReplyChannel + " and seqReplyStreamId=" +
+                    seqReplyStreamId + " must be set with seqRequestChannel");
+            }
+            if (seqTimeoutMs <= 0)
+            {
+                throw new IllegalArgumentException("seqTimeoutMs=" + seqTimeoutMs + " must be > 0");
             }
             return this;
         }
@@ -287,6 +310,12 @@ public final class ServicePipeline implements AutoCloseable
             return this;
         }
 
+        /** @return how long a KV operation may take, retries included, ns. */
+        public long kvTimeoutNs()
+        {
+            return kvTimeoutNs;
+        }
+
         public Context kvAttemptTimeoutNs(final long kvAttemptTimeoutNs)
         {
             this.kvAttemptTimeoutNs = kvAttemptTimeoutNs;
@@ -315,6 +344,46 @@ public final class ServicePipeline implements AutoCloseable
         {
             this.clock = clock;
             return this;
+        }
+
+        /** @param epochClock the wall clock, for what a service stamps on data (ms since the epoch). */
+        public Context epochClock(final EpochClock epochClock)
+        {
+            this.epochClock = epochClock;
+            return this;
+        }
+
+        public EpochClock epochClock()
+        {
+            return epochClock;
+        }
+
+        /**
+         * A service that allocates sequences (the send services) reaches the engine's allocator here.
+         *
+         * @param requestChannel where the allocator takes requests: {@code aeron:ipc}, or its UDP channel.
+         * @param replyChannel   where this service takes replies: {@code aeron:ipc}, or a UDP channel (port 0: any).
+         * @param replyStreamId  the reply stream, unique per service in one media driver.
+         */
+        public Context seqChannels(final String requestChannel, final String replyChannel, final int replyStreamId)
+        {
+            this.seqRequestChannel = requestChannel;
+            this.seqReplyChannel = replyChannel;
+            this.seqReplyStreamId = replyStreamId;
+            return this;
+        }
+
+        /** @param seqTimeoutMs how long an allocation waits for the allocator's reply before it is UNAVAILABLE. */
+        public Context seqTimeoutMs(final long seqTimeoutMs)
+        {
+            this.seqTimeoutMs = seqTimeoutMs;
+            return this;
+        }
+
+        /** @return the service's name. */
+        public String name()
+        {
+            return name;
         }
     }
 }

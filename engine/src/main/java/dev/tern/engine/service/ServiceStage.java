@@ -6,13 +6,15 @@ import dev.tern.codecs.client.sbe.MessageHeaderEncoder;
 import dev.tern.codecs.client.sbe.ResponseEncoder;
 import dev.tern.codecs.replication.sbe.KvResponseDecoder;
 import dev.tern.transport.client.ClientProtocol;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One step of a service's pipeline (a Disruptor event handler). A stage works on the op of each event; the stage
- * that answers (the last one) hands the op to the service's I/O agent to run a KV operation ({@link #kv}), to send
- * the reply ({@link #reply}) or to be woken later ({@link #resume}): at most once per event for the event's own op.
+ * that answers (the last one) hands the op to the service's I/O agent to run KV operations ({@link #kv},
+ * {@link #kvAll}), to allocate sequences ({@link #allocateSeq}), to send the reply and any pushes ({@link #reply},
+ * {@link #push}) or to be woken later ({@link #resume}): at most once per event for the event's own op.
  * <p>
  * When a stage throws, the pipeline's exception handler records the error and calls {@link #recover()}: the op that
  * was being handled is answered INTERNAL (by this stage when it is the answering one, else by the next) unless it
@@ -23,6 +25,7 @@ public abstract class ServiceStage implements EventHandler<ServiceEvent>
     static final int ACTION_KV = 1;
     static final int ACTION_REPLY = 2;
     static final int ACTION_RESUME = 3;
+    static final int ACTION_SEQ = 4;
 
     private final ManyToOneConcurrentArrayQueue<ServiceOp> handOff;
     private final boolean answers;
@@ -67,7 +70,61 @@ public abstract class ServiceStage implements EventHandler<ServiceEvent>
      */
     protected final void kv(final ServiceOp op)
     {
+        kvAll(op, 1);
+    }
+
+    /**
+     * Run the KV operations set in {@code op.kv(0)} to {@code op.kv(count - 1)} at once; one
+     * {@link ServiceOp#KV_COMPLETION} event comes back when every one completed, their outcomes in
+     * {@link ServiceOp#kvResults} and {@link ServiceOp#kvVersions} by index. The stage must not touch the op after
+     * this call.
+     *
+     * @param count 1 to {@link ServiceOp#MAX_KV_OPERATIONS}.
+     */
+    protected final void kvAll(final ServiceOp op, final int count)
+    {
+        if (count < 1 || count > ServiceOp.MAX_KV_OPERATIONS)
+        {
+            throw new IllegalArgumentException("count=" + count + " must be in [1, " + ServiceOp.MAX_KV_OPERATIONS +
+                "]");
+        }
+        op.kvCount = count;
         handOff(op, ACTION_KV);
+    }
+
+    /**
+     * Allocate the next sequences of the users set in {@code op.seq} (the sequence allocator of the engine); the
+     * outcome comes back as a {@link ServiceOp#SEQ_COMPLETION} event. The stage must not touch the op after this call.
+     */
+    protected final void allocateSeq(final ServiceOp op)
+    {
+        handOff(op, ACTION_SEQ);
+    }
+
+    /**
+     * Push a client frame to every session of a user once the op's reply is sent (best effort: a push that finds no
+     * room is dropped and counted).
+     *
+     * @param op                  the op, before {@link #reply}.
+     * @param uin                 the user.
+     * @param excludedConnection  a connection not to push to (the requesting one), or
+     *                            {@link dev.tern.codecs.engine.sbe.ServicePushEncoder#excludeConnectionIdNullValue()}.
+     * @param frame               the client frame, header included.
+     * @param length              of the frame.
+     */
+    protected static void push(final ServiceOp op, final long uin, final int excludedConnection,
+        final DirectBuffer frame, final int length)
+    {
+        final int index = op.pushCount;
+        if (index >= ServiceOp.MAX_PUSHES)
+        {
+            throw new IllegalStateException("an op pushes at most " + ServiceOp.MAX_PUSHES + " frames");
+        }
+        op.pushUins[index] = uin;
+        op.pushExcludedConnections[index] = excludedConnection;
+        op.pushFrames[index].putBytes(0, frame, 0, length);
+        op.pushLengths[index] = length;
+        op.pushCount = index + 1;
     }
 
     /**
@@ -118,11 +175,22 @@ public abstract class ServiceStage implements EventHandler<ServiceEvent>
      */
     protected final KvResponseDecoder kvResponse(final ServiceOp op)
     {
-        if (0 == op.kvResponseLength)
+        return kvResponse(op, 0);
+    }
+
+    /**
+     * Decode the KvResponse of one of the operations the op ran together, on a view of exactly its length.
+     *
+     * @param index of the operation.
+     * @return the decoder, positioned before its rows; null when the operation returned no response (timeout).
+     */
+    protected final KvResponseDecoder kvResponse(final ServiceOp op, final int index)
+    {
+        if (0 == op.kvResponseLengths[index])
         {
             return null;
         }
-        kvHeaderDecoder.wrap(op.kvResponseView(kvView), 0);
+        kvHeaderDecoder.wrap(op.kvResponseView(index, kvView), 0);
         return kvDecoder.wrapAndApplyHeader(kvView, 0, kvHeaderDecoder);
     }
 
@@ -135,7 +203,20 @@ public abstract class ServiceStage implements EventHandler<ServiceEvent>
      */
     protected final int kvValue(final ServiceOp op, final UnsafeBuffer value)
     {
-        final KvResponseDecoder response = kvResponse(op);
+        return kvValue(op, 0, value);
+    }
+
+    /**
+     * View the value a GET run with other operations returned.
+     *
+     * @param op    the op.
+     * @param index of the GET.
+     * @param value wrapped over the value.
+     * @return the value's length, or -1 when the operation returned no response.
+     */
+    protected final int kvValue(final ServiceOp op, final int index, final UnsafeBuffer value)
+    {
+        final KvResponseDecoder response = kvResponse(op, index);
         if (null == response)
         {
             return -1;

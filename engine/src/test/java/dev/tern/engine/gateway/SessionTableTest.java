@@ -32,6 +32,41 @@ class SessionTableTest
         return session;
     }
 
+    private List<Integer> connectionsOf(final long uin)
+    {
+        final List<Integer> connections = new ArrayList<>();
+        for (Session session = table.sessionsOf(uin); null != session; session = session.nextOfUin())
+        {
+            connections.add(session.connectionId());
+        }
+        connections.sort(null);
+        return connections;
+    }
+
+    @Test
+    void shouldIndexTheLoggedInSessionsOfEachUin()
+    {
+        final Session phone = ready(1, 0);
+        final Session laptop = ready(2, 0);
+        final Session other = ready(3, 0);
+        assertEquals(ErrorCode.OK, table.logIn(phone, 10001, 1, 0));
+        assertEquals(ErrorCode.OK, table.logIn(laptop, 10001, 2, 0));
+
+        assertEquals(List.of(1, 2), connectionsOf(10001));
+        assertEquals(List.of(), connectionsOf(10002));
+        assertEquals(ErrorCode.TOO_MANY_SESSIONS, table.logIn(other, 10002, 1, 0));
+
+        table.logOut(phone);
+        assertEquals(List.of(2), connectionsOf(10001));
+        assertEquals(ErrorCode.OK, table.logIn(other, 10002, 1, 0));
+        assertEquals(ErrorCode.OK, table.logIn(laptop, 10002, 2, 0), "a new login of a session moves it");
+        assertEquals(List.of(), connectionsOf(10001));
+        assertEquals(List.of(2, 3), connectionsOf(10002));
+
+        table.close(other);
+        assertEquals(List.of(2), connectionsOf(10002));
+    }
+
     @Test
     void shouldRefuseConnectionsBeyondTheCap()
     {

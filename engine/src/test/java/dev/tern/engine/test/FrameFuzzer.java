@@ -2,12 +2,19 @@ package dev.tern.engine.test;
 
 import dev.tern.codecs.client.sbe.ClientHelloEncoder;
 import dev.tern.codecs.client.sbe.ContactAddEncoder;
+import dev.tern.codecs.client.sbe.ContactBlockEncoder;
 import dev.tern.codecs.client.sbe.ContactListEncoder;
 import dev.tern.codecs.client.sbe.ContactRemoveEncoder;
+import dev.tern.codecs.client.sbe.ContactUnblockEncoder;
 import dev.tern.codecs.client.sbe.LoginEncoder;
 import dev.tern.codecs.client.sbe.LogoutEncoder;
 import dev.tern.codecs.client.sbe.MessageHeaderEncoder;
 import dev.tern.codecs.client.sbe.RegisterEncoder;
+import dev.tern.codecs.client.sbe.SendImageEncoder;
+import dev.tern.codecs.client.sbe.SendTextEncoder;
+import dev.tern.codecs.client.sbe.SendVideoEncoder;
+import dev.tern.codecs.client.sbe.SendVoiceEncoder;
+import dev.tern.codecs.client.sbe.SyncEncoder;
 import dev.tern.transport.client.ClientProtocol;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -68,7 +75,8 @@ public final class FrameFuzzer
             case 5:
                 return withShort(seed.clone(), 4, random.nextBoolean() ? random.nextInt(8) : random.nextInt(65536));
             case 6:
-                return withShort(seed.clone(), 6, new int[]{ 0, 1, 2, 3, 65535, random.nextInt(65536) }[random.nextInt(6)]);
+                return withShort(seed.clone(), 6,
+                    new int[]{ 0, 1, 2, 3, 4, 65535, random.nextInt(65536) }[random.nextInt(7)]);
             case 7:
                 return lieAboutVarData(seed.clone());
             case 8:
@@ -119,7 +127,8 @@ public final class FrameFuzzer
         {
             // a plausible header makes the random body reach further into the decoders
             new UnsafeBuffer(bytes).putShort(4, (short)ClientProtocol.SCHEMA_ID, ByteOrder.LITTLE_ENDIAN);
-            new UnsafeBuffer(bytes).putShort(6, (short)(1 + random.nextInt(2)), ByteOrder.LITTLE_ENDIAN);
+            new UnsafeBuffer(bytes).putShort(6, (short)(1 + random.nextInt(ClientProtocol.CURRENT_VERSION)),
+                ByteOrder.LITTLE_ENDIAN);
         }
         return bytes;
     }
@@ -188,6 +197,59 @@ public final class FrameFuzzer
         list.token().hi(tokenHi).lo(tokenLo);
         list.uin(0).fromUin(0).maxContacts(100);
         frames.add(copy(buffer, HEADER + list.encodedLength()));
+
+        final ContactBlockEncoder block = new ContactBlockEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(8);
+        block.token().hi(tokenHi).lo(tokenLo);
+        block.uin(0).contactUin(uin + 3);
+        frames.add(copy(buffer, HEADER + block.encodedLength()));
+
+        final ContactUnblockEncoder unblock = new ContactUnblockEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(9);
+        unblock.token().hi(tokenHi).lo(tokenLo);
+        unblock.uin(uin).contactUin(uin + 3);
+        frames.add(copy(buffer, HEADER + unblock.encodedLength()));
+
+        frames.addAll(messageFrames(tokenHi, tokenLo, uin));
+        return frames;
+    }
+
+    /**
+     * @return one valid frame of each message template: SendText, SendVoice, SendImage, SendVideo, Sync.
+     */
+    public static List<byte[]> messageFrames(final long tokenHi, final long tokenLo, final long uin)
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final byte[] body = "hello there".getBytes(StandardCharsets.UTF_8);
+
+        final SendTextEncoder text = new SendTextEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(20);
+        text.token().hi(tokenHi).lo(tokenLo);
+        text.uin(0).toUin(uin + 1).clientMessageId(1).putText(body, 0, body.length);
+        frames.add(copy(buffer, HEADER + text.encodedLength()));
+
+        final SendVoiceEncoder voice = new SendVoiceEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(21);
+        voice.token().hi(tokenHi).lo(tokenLo);
+        voice.uin(uin).toUin(uin + 1).clientMessageId(2).durationMs(1500).putVoice(body, 0, body.length);
+        frames.add(copy(buffer, HEADER + voice.encodedLength()));
+
+        final SendImageEncoder image = new SendImageEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(22);
+        image.token().hi(tokenHi).lo(tokenLo);
+        image.uin(0).toUin(uin + 2).clientMessageId(3).sizeBytes(4096).mediaRef("blob:abc").mediaType("image/png")
+            .putThumbnail(body, 0, body.length);
+        frames.add(copy(buffer, HEADER + image.encodedLength()));
+
+        final SendVideoEncoder video = new SendVideoEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(23);
+        video.token().hi(tokenHi).lo(tokenLo);
+        video.uin(0).toUin(uin + 2).clientMessageId(4).sizeBytes(1 << 20).durationMs(60_000)
+            .mediaRef("https://cdn.example/v.mp4").mediaType("video/mp4").putThumbnail(body, 0, 0);
+        frames.add(copy(buffer, HEADER + video.encodedLength()));
+
+        final SyncEncoder sync = new SyncEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(24);
+        sync.token().hi(tokenHi).lo(tokenLo);
+        sync.uin(0).syncKey(17).maxMessages(50);
+        frames.add(copy(buffer, HEADER + sync.encodedLength()));
         return frames;
     }
 

@@ -14,6 +14,10 @@ public final class TestEngines
 {
     /** PBKDF2 iterations in tests: the minimum the account service accepts. */
     public static final int TEST_PBKDF2_ITERATIONS = 1000;
+    /** The store window in tests, ms: long enough for a stalled send the tests release. */
+    public static final long TEST_STORE_WINDOW_MS = 2000;
+    /** The gap timeout in tests, ms: the store window plus the KV timeout (2 s) plus half a second. */
+    public static final long TEST_GAP_TIMEOUT_MS = 4500;
 
     private TestEngines()
     {
@@ -36,6 +40,7 @@ public final class TestEngines
             .serviceMaxInFlight(128);
         ctx.gateway().endpoint(FreePorts.endpoint());
         ctx.account().pbkdf2Iterations(TEST_PBKDF2_ITERATIONS);
+        ctx.messages().storeWindowMs(TEST_STORE_WINDOW_MS).gapTimeoutMs(TEST_GAP_TIMEOUT_MS);
         return ctx;
     }
 }

@@ -1,6 +1,8 @@
 package dev.tern.tools.chat;
 
+import dev.tern.codecs.client.sbe.MessageKind;
 import dev.tern.tools.TernTool;
+import dev.tern.transport.client.TernBlockingClient.Message;
 import dev.tern.transport.test.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,6 +10,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +38,8 @@ class ChatCommandTest
     void shouldDescribeEveryCommandInItsHelp()
     {
         assertEquals(0, run("chat", "--help"));
-        for (final String command : List.of("register", "login", "logout", "contacts", "add", "remove"))
+        for (final String command : List.of("register", "login", "logout", "contacts", "add", "remove", "block",
+            "unblock", "send", "voice", "image", "video", "sync", "watch"))
         {
             assertTrue(out.toString().contains(command), command);
         }
@@ -55,6 +59,38 @@ class ChatCommandTest
         assertEquals("usage: register NAME PASSWORD", ChatCommand.usageError(List.of("register", "alice")));
         assertNull(ChatCommand.usageError(List.of("login", "alice", "secret", "2")));
         assertNull(ChatCommand.usageError(List.of("contacts")));
+    }
+
+    @Test
+    void shouldCheckTheArgumentsOfTheMessageCommands()
+    {
+        assertNull(ChatCommand.usageError(List.of("send", "10001", "hello", "there")));
+        assertEquals("usage: send UIN TEXT...", ChatCommand.usageError(List.of("send", "10001")));
+        assertNull(ChatCommand.usageError(List.of("voice", "10001", "clip.opus", "1500")));
+        assertEquals("usage: voice UIN FILE MS", ChatCommand.usageError(List.of("voice", "10001", "clip.opus")));
+        assertNull(ChatCommand.usageError(List.of("image", "10001", "blob:1", "image/png", "2048")));
+        assertNull(ChatCommand.usageError(List.of("video", "10001", "blob:2", "video/mp4", "2048", "3000", "t.jpg")));
+        assertEquals("usage: video UIN REF TYPE SIZE MS [THUMB]",
+            ChatCommand.usageError(List.of("video", "10001", "blob:2", "video/mp4", "2048")));
+        assertNull(ChatCommand.usageError(List.of("sync")));
+        assertNull(ChatCommand.usageError(List.of("sync", "42")));
+        assertNull(ChatCommand.usageError(List.of("watch", "42", "10")));
+        assertEquals("usage: watch [KEY] [SECONDS]", ChatCommand.usageError(List.of("watch", "soon")));
+        assertEquals("usage: block UIN", ChatCommand.usageError(List.of("block")));
+    }
+
+    @Test
+    void shouldDescribeSyncedMessagesForPeople()
+    {
+        final long bob = 10_001;
+        final Message text = new Message(7, MessageKind.TEXT, bob, 10_000, 1, 0, 0, 0,
+            "hi".getBytes(StandardCharsets.UTF_8), "", "");
+        final Message video = new Message(8, MessageKind.VIDEO, 10_000, bob, 2, 0, 4096, 2500, new byte[3],
+            "blob:v", "video/mp4");
+
+        assertEquals("#7 1970-01-01T00:00:00Z 10001 -> you: hi", ChatCommand.describe(text, 10_000));
+        assertEquals("#8 1970-01-01T00:00:00Z you -> 10001: [video video/mp4 4096 bytes blob:v 2.5 s, thumbnail " +
+            "3 bytes]", ChatCommand.describe(video, 10_000));
     }
 
     @Test

@@ -28,6 +28,8 @@ public final class ClientProtocol
     public static final int CURRENT_VERSION = MessageHeaderDecoder.SCHEMA_VERSION;
     /** The oldest version a gateway of this build serves. */
     public static final int MIN_SUPPORTED_VERSION = 1;
+    /** The first version with messages (send, sync, notifications) and block lists: older frames of them are refused. */
+    public static final int MESSAGES_VERSION = 3;
     /** Length of the message header in front of every root block. */
     public static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
 

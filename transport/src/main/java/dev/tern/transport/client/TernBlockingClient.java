@@ -3,11 +3,16 @@ package dev.tern.transport.client;
 import dev.tern.codecs.client.sbe.BooleanType;
 import dev.tern.codecs.client.sbe.ContactListResponseDecoder;
 import dev.tern.codecs.client.sbe.ErrorCode;
+import dev.tern.codecs.client.sbe.MessageKind;
+import dev.tern.codecs.client.sbe.SyncResponseDecoder;
 import dev.tern.transport.IdleStrategies;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,7 +62,68 @@ public final class TernBlockingClient implements AutoCloseable
     {
     }
 
+    /**
+     * The outcome of a send.
+     *
+     * @param code         OK, NOT_CONTACT, BLOCKED, ID_REUSED, UNAVAILABLE (retry with the same id), ...
+     * @param recipientSeq OK: the message's sequence in the recipient's timeline.
+     * @param senderSeq    OK: its sequence in the sender's own timeline.
+     */
+    public record Sent(ErrorCode code, long recipientSeq, long senderSeq)
+    {
+    }
+
+    /**
+     * A message of a timeline, as sync returns it.
+     *
+     * @param seq             its sequence in this account's timeline.
+     * @param kind            TEXT, VOICE, IMAGE or VIDEO.
+     * @param fromUin         the sender (this account for what one of its devices sent).
+     * @param toUin           the recipient.
+     * @param clientMessageId the id the sender gave it.
+     * @param sentAtMs        when the server took it, ms since the epoch.
+     * @param sizeBytes       IMAGE, VIDEO: the blob's size.
+     * @param durationMs      VOICE, VIDEO: the length.
+     * @param body            TEXT: the text (UTF-8); VOICE: the clip; IMAGE, VIDEO: the thumbnail.
+     * @param mediaRef        IMAGE, VIDEO: blob id or URL; else empty.
+     * @param mediaType       IMAGE, VIDEO: MIME type; else empty.
+     */
+    public record Message(long seq, MessageKind kind, long fromUin, long toUin, long clientMessageId, long sentAtMs,
+        long sizeBytes, long durationMs, byte[] body, String mediaRef, String mediaType)
+    {
+        /** @return the body as UTF-8 text. */
+        public String text()
+        {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A batch of the timeline.
+     *
+     * @param code         OK, BAD_SYNC_KEY, ...
+     * @param messages     in sequence order.
+     * @param syncKey      OK: the key to keep and sync from next; never below the one asked with.
+     * @param more         more can be had now: sync again at once.
+     * @param retryAfterMs messages are held back behind a sequence still being stored: sync again after this long.
+     */
+    public record Synced(ErrorCode code, List<Message> messages, long syncKey, boolean more, long retryAfterMs)
+    {
+    }
+
+    /**
+     * A notification the gateway pushed: a message entered this account's timeline.
+     *
+     * @param seq     its sequence in this account's timeline.
+     * @param fromUin its sender.
+     * @param kind    what it carries.
+     */
+    public record Notification(long seq, long fromUin, MessageKind kind)
+    {
+    }
+
     private final TernClient client;
+    private final ArrayDeque<Notification> notifications = new ArrayDeque<>();
     private final IdleStrategy idle = IdleStrategies.of("backoff");
     private long awaited;
     private Object outcome;
@@ -96,7 +162,50 @@ public final class TernBlockingClient implements AutoCloseable
             }
             complete(correlationId, new Contacts(code, List.copyOf(uins), more, next));
         }
+
+        public void onSent(final long correlationId, final ErrorCode code, final long recipientSeq,
+            final long senderSeq)
+        {
+            complete(correlationId, new Sent(code, recipientSeq, senderSeq));
+        }
+
+        public void onSynced(final long correlationId, final ErrorCode code, final SyncResponseDecoder response)
+        {
+            complete(correlationId, null == response ? new Synced(code, List.of(), 0, false, 0) : synced(response));
+        }
+
+        public void onNewMessage(final long seq, final long fromUin, final MessageKind kind)
+        {
+            notifications.addLast(new Notification(seq, fromUin, kind));
+        }
     };
+
+    private static Synced synced(final SyncResponseDecoder response)
+    {
+        final ErrorCode code = response.code();
+        final long syncKey = response.syncKey();
+        final boolean more = response.more() == BooleanType.TRUE;
+        final long retryAfterMs = response.retryAfterMs();
+        final List<Message> messages = new ArrayList<>();
+        for (final SyncResponseDecoder.MessagesDecoder message : response.messages())
+        {
+            final long seq = message.seq();
+            final MessageKind kind = message.kind();
+            final long fromUin = message.fromUin();
+            final long toUin = message.toUin();
+            final long clientMessageId = message.clientMessageId();
+            final long sentAtMs = message.sentAtMs();
+            final long sizeBytes = message.sizeBytes();
+            final long durationMs = message.durationMs();
+            final byte[] body = new byte[message.bodyLength()];
+            message.getBody(body, 0, body.length);
+            final String mediaRef = message.mediaRef();
+            final String mediaType = message.mediaType();
+            messages.add(new Message(seq, kind, fromUin, toUin, clientMessageId, sentAtMs, sizeBytes, durationMs, body,
+                mediaRef, mediaType));
+        }
+        return new Synced(code, List.copyOf(messages), syncKey, more, retryAfterMs);
+    }
 
     private TernBlockingClient(final TernClient.Context ctx)
     {
@@ -237,11 +346,123 @@ public final class TernBlockingClient implements AutoCloseable
         }
     }
 
+    /** @return OK, or BAD_REQUEST for yourself. */
+    public Result block(final long uin)
+    {
+        return await(client.block(uin), Result.class);
+    }
+
+    /** @return OK, or NOT_FOUND when the user was not blocked. */
+    public Result unblock(final long uin)
+    {
+        return await(client.unblock(uin), Result.class);
+    }
+
+    /**
+     * Send text.
+     *
+     * @param toUin           the recipient.
+     * @param clientMessageId unique per account; the same id again is a retry, stored once.
+     * @param text            1-4000 bytes of UTF-8.
+     * @return the sequences, or why not.
+     */
+    public Sent sendText(final long toUin, final long clientMessageId, final String text)
+    {
+        return await(client.sendText(toUin, clientMessageId, text), Sent.class);
+    }
+
+    /**
+     * Send a short voice clip, inline.
+     *
+     * @param durationMs the clip's length.
+     * @param voice      1-4000 bytes.
+     * @return the sequences, or why not.
+     */
+    public Sent sendVoice(final long toUin, final long clientMessageId, final long durationMs, final byte[] voice)
+    {
+        return await(client.sendVoice(toUin, clientMessageId, durationMs, new UnsafeBuffer(voice), 0, voice.length),
+            Sent.class);
+    }
+
+    /**
+     * Send an image by reference.
+     *
+     * @param mediaRef  blob id or URL.
+     * @param mediaType MIME type, e.g. image/jpeg.
+     * @param sizeBytes the blob's size.
+     * @param thumbnail 0-2000 bytes.
+     * @return the sequences, or why not.
+     */
+    public Sent sendImage(final long toUin, final long clientMessageId, final String mediaRef, final String mediaType,
+        final long sizeBytes, final byte[] thumbnail)
+    {
+        return await(client.sendImage(toUin, clientMessageId, mediaRef, mediaType, sizeBytes,
+            new UnsafeBuffer(thumbnail), 0, thumbnail.length), Sent.class);
+    }
+
+    /**
+     * Send a video by reference.
+     *
+     * @param mediaRef   blob id or URL.
+     * @param mediaType  MIME type, e.g. video/mp4.
+     * @param sizeBytes  the blob's size.
+     * @param durationMs the video's length.
+     * @param thumbnail  0-2000 bytes.
+     * @return the sequences, or why not.
+     */
+    public Sent sendVideo(final long toUin, final long clientMessageId, final String mediaRef, final String mediaType,
+        final long sizeBytes, final long durationMs, final byte[] thumbnail)
+    {
+        return await(client.sendVideo(toUin, clientMessageId, mediaRef, mediaType, sizeBytes, durationMs,
+            new UnsafeBuffer(thumbnail), 0, thumbnail.length), Sent.class);
+    }
+
+    /**
+     * One batch of this account's timeline after a key.
+     *
+     * @param syncKey     the key this device kept (0: from the start).
+     * @param maxMessages 1-100.
+     * @return the batch and the new key, or why not.
+     */
+    public Synced sync(final long syncKey, final int maxMessages)
+    {
+        return await(client.sync(syncKey, maxMessages), Synced.class);
+    }
+
+    /**
+     * Take the notifications received so far (they arrive while any call polls, or {@link #awaitNotification}).
+     *
+     * @return them, oldest first.
+     */
+    public List<Notification> takeNotifications()
+    {
+        final List<Notification> taken = new ArrayList<>(notifications);
+        notifications.clear();
+        return taken;
+    }
+
+    /**
+     * Poll until a notification arrives.
+     *
+     * @param timeout how long to wait.
+     * @return the oldest notification not yet taken, or null when none came in time.
+     */
+    public Notification awaitNotification(final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (notifications.isEmpty() && System.nanoTime() - deadline < 0)
+        {
+            idle.idle(client.poll());
+        }
+        idle.reset();
+        return notifications.pollFirst();
+    }
+
     /**
      * Send a frame built by the caller and wait for its response (see {@link TernClient#sendRaw}).
      *
-     * @return the response: a {@link Result}, {@link Registered}, {@link LoggedIn} or {@link Contacts} by the
-     * frame's template.
+     * @return the response: a {@link Result}, {@link Registered}, {@link LoggedIn}, {@link Contacts}, {@link Sent}
+     * or {@link Synced} by the frame's template.
      */
     public Object sendRaw(final DirectBuffer buffer, final int offset, final int length, final long correlationId)
     {

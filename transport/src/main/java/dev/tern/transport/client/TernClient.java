@@ -2,6 +2,8 @@ package dev.tern.transport.client;
 
 import dev.tern.codecs.client.sbe.ClientHelloEncoder;
 import dev.tern.codecs.client.sbe.ContactAddEncoder;
+import dev.tern.codecs.client.sbe.ContactBlockEncoder;
+import dev.tern.codecs.client.sbe.ContactUnblockEncoder;
 import dev.tern.codecs.client.sbe.ContactListEncoder;
 import dev.tern.codecs.client.sbe.ContactListResponseDecoder;
 import dev.tern.codecs.client.sbe.ContactRemoveEncoder;
@@ -13,10 +15,18 @@ import dev.tern.codecs.client.sbe.LogoutDecoder;
 import dev.tern.codecs.client.sbe.LogoutEncoder;
 import dev.tern.codecs.client.sbe.MessageHeaderDecoder;
 import dev.tern.codecs.client.sbe.MessageHeaderEncoder;
+import dev.tern.codecs.client.sbe.NewMessageNotificationDecoder;
 import dev.tern.codecs.client.sbe.RegisterDecoder;
 import dev.tern.codecs.client.sbe.RegisterEncoder;
 import dev.tern.codecs.client.sbe.RegisterResponseDecoder;
 import dev.tern.codecs.client.sbe.ResponseDecoder;
+import dev.tern.codecs.client.sbe.SendImageEncoder;
+import dev.tern.codecs.client.sbe.SendResponseDecoder;
+import dev.tern.codecs.client.sbe.SendTextEncoder;
+import dev.tern.codecs.client.sbe.SendVideoEncoder;
+import dev.tern.codecs.client.sbe.SendVoiceEncoder;
+import dev.tern.codecs.client.sbe.SyncEncoder;
+import dev.tern.codecs.client.sbe.SyncResponseDecoder;
 import dev.tern.codecs.client.sbe.ClientHelloDecoder;
 import dev.tern.codecs.client.sbe.ContactListDecoder;
 import dev.tern.transport.Channels;
@@ -52,7 +62,12 @@ import java.util.concurrent.locks.LockSupport;
  * The client greets the gateway with a ClientHello when it connects, again when a request times out (the gateway
  * may have restarted and forgotten this connection) and as a keep-alive when it has been quiet; a successful login
  * stores the session token, which every later request carries. A session belongs to this client's connection: a
- * new client must log in again.
+ * new client must log in again. Notifications the gateway pushes (a new message in this account's timeline) go to
+ * {@link TernClientListener#onNewMessage}.
+ * <p>
+ * Messages: each send carries a client message id chosen by the caller (unique per account, e.g. random); resend
+ * with the same id after TIMEOUT or UNAVAILABLE and the message is stored once, with the same sequences. Sync keeps
+ * no state here: the caller keeps its device's sync key, passes it to {@link #sync}, and keeps the one returned.
  * <p>
  * Send methods return the request's correlation id, or {@link #NOT_SENT} when the publication refused the frame
  * (gateway not reachable yet, or back-pressure), or {@link #TOO_MANY_IN_FLIGHT} at the client's own cap; nothing
@@ -66,6 +81,10 @@ public final class TernClient implements AutoCloseable
     public static final long NOT_SENT = -1;
     /** The client has {@link Context#maxInFlight(int)} requests in flight. */
     public static final long TOO_MANY_IN_FLIGHT = -2;
+    /** Longest text (UTF-8 bytes) or voice clip a send carries. */
+    public static final int MAX_TEXT_BYTES = 4000;
+    /** Longest thumbnail an image or video send carries. */
+    public static final int MAX_THUMBNAIL_BYTES = 2000;
 
     private static final int HEADER = ClientProtocol.HEADER_LENGTH;
     private static final long HELLO_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -93,6 +112,17 @@ public final class TernClient implements AutoCloseable
     private final ContactAddEncoder contactAddEncoder = new ContactAddEncoder();
     private final ContactRemoveEncoder contactRemoveEncoder = new ContactRemoveEncoder();
     private final ContactListEncoder contactListEncoder = new ContactListEncoder();
+    private final ContactBlockEncoder contactBlockEncoder = new ContactBlockEncoder();
+    private final ContactUnblockEncoder contactUnblockEncoder = new ContactUnblockEncoder();
+    private final SendTextEncoder sendTextEncoder = new SendTextEncoder();
+    private final SendVoiceEncoder sendVoiceEncoder = new SendVoiceEncoder();
+    private final SendImageEncoder sendImageEncoder = new SendImageEncoder();
+    private final SendVideoEncoder sendVideoEncoder = new SendVideoEncoder();
+    private final SyncEncoder syncEncoder = new SyncEncoder();
+    private final SendResponseDecoder sendResponseDecoder = new SendResponseDecoder();
+    private final SyncResponseDecoder syncResponseDecoder = new SyncResponseDecoder();
+    private final NewMessageNotificationDecoder notificationDecoder = new NewMessageNotificationDecoder();
+    private final UnsafeBuffer textBuffer = new UnsafeBuffer(new byte[MAX_TEXT_BYTES]);
     private final ResponseDecoder responseDecoder = new ResponseDecoder();
     private final RegisterResponseDecoder registerResponseDecoder = new RegisterResponseDecoder();
     private final LoginResponseDecoder loginResponseDecoder = new LoginResponseDecoder();
@@ -366,6 +396,191 @@ public final class TernClient implements AutoCloseable
     }
 
     /**
+     * Refuse messages from a user (they get BLOCKED).
+     *
+     * @param blockedUin the user's UIN.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     */
+    public long block(final long blockedUin)
+    {
+        if (pending.size() >= ctx.maxInFlight)
+        {
+            return TOO_MANY_IN_FLIGHT;
+        }
+        final long correlationId = ++nextCorrelationId;
+        contactBlockEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).correlationId(correlationId)
+            .token().hi(tokenHi).lo(tokenLo);
+        contactBlockEncoder.uin(0).contactUin(blockedUin);
+        return track(correlationId, ContactBlockEncoder.TEMPLATE_ID, HEADER + contactBlockEncoder.encodedLength());
+    }
+
+    /**
+     * Take messages from a blocked user again.
+     *
+     * @param blockedUin the user's UIN.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     */
+    public long unblock(final long blockedUin)
+    {
+        if (pending.size() >= ctx.maxInFlight)
+        {
+            return TOO_MANY_IN_FLIGHT;
+        }
+        final long correlationId = ++nextCorrelationId;
+        contactUnblockEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).correlationId(correlationId)
+            .token().hi(tokenHi).lo(tokenLo);
+        contactUnblockEncoder.uin(0).contactUin(blockedUin);
+        return track(correlationId, ContactUnblockEncoder.TEMPLATE_ID,
+            HEADER + contactUnblockEncoder.encodedLength());
+    }
+
+    /**
+     * Send text to a user. Allocates (encodes the string); see the buffer variant for hot paths.
+     *
+     * @param toUin           the recipient.
+     * @param clientMessageId this message's id, unique per account; reuse it to retry.
+     * @param text            1 to {@link #MAX_TEXT_BYTES} bytes of UTF-8.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     * @throws IllegalArgumentException when the text is empty or too long.
+     */
+    public long sendText(final long toUin, final long clientMessageId, final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < 1 || bytes.length > MAX_TEXT_BYTES)
+        {
+            throw new IllegalArgumentException("text of " + bytes.length + " bytes must be 1-" + MAX_TEXT_BYTES);
+        }
+        textBuffer.putBytes(0, bytes);
+        return sendText(toUin, clientMessageId, textBuffer, 0, bytes.length);
+    }
+
+    /**
+     * Send text to a user, allocation-free.
+     *
+     * @param toUin           the recipient.
+     * @param clientMessageId this message's id, unique per account; reuse it to retry.
+     * @param text            holds 1 to {@link #MAX_TEXT_BYTES} bytes of UTF-8.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     */
+    public long sendText(final long toUin, final long clientMessageId, final DirectBuffer text, final int offset,
+        final int length)
+    {
+        if (pending.size() >= ctx.maxInFlight)
+        {
+            return TOO_MANY_IN_FLIGHT;
+        }
+        final long correlationId = ++nextCorrelationId;
+        sendTextEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).correlationId(correlationId)
+            .token().hi(tokenHi).lo(tokenLo);
+        sendTextEncoder.uin(0).toUin(toUin).clientMessageId(clientMessageId).putText(text, offset, length);
+        return track(correlationId, SendTextEncoder.TEMPLATE_ID, HEADER + sendTextEncoder.encodedLength());
+    }
+
+    /**
+     * Send a short voice clip to a user, inline.
+     *
+     * @param toUin           the recipient.
+     * @param clientMessageId this message's id, unique per account; reuse it to retry.
+     * @param durationMs      the clip's length, 1 ms to 10 min.
+     * @param voice           holds the encoded clip, 1 to {@link #MAX_TEXT_BYTES} bytes.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     */
+    public long sendVoice(final long toUin, final long clientMessageId, final long durationMs,
+        final DirectBuffer voice, final int offset, final int length)
+    {
+        if (pending.size() >= ctx.maxInFlight)
+        {
+            return TOO_MANY_IN_FLIGHT;
+        }
+        final long correlationId = ++nextCorrelationId;
+        sendVoiceEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).correlationId(correlationId)
+            .token().hi(tokenHi).lo(tokenLo);
+        sendVoiceEncoder.uin(0).toUin(toUin).clientMessageId(clientMessageId).durationMs(durationMs)
+            .putVoice(voice, offset, length);
+        return track(correlationId, SendVoiceEncoder.TEMPLATE_ID, HEADER + sendVoiceEncoder.encodedLength());
+    }
+
+    /**
+     * Send an image by reference to a user, with a small inline thumbnail.
+     *
+     * @param toUin           the recipient.
+     * @param clientMessageId this message's id, unique per account; reuse it to retry.
+     * @param mediaRef        the blob's id or URL: 1-512 printable ASCII characters, no spaces.
+     * @param mediaType       its MIME type, e.g. {@code image/jpeg}.
+     * @param sizeBytes       the blob's size, 1 byte to 4 GiB.
+     * @param thumbnail       holds 0 to {@link #MAX_THUMBNAIL_BYTES} bytes.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     */
+    public long sendImage(final long toUin, final long clientMessageId, final String mediaRef,
+        final String mediaType, final long sizeBytes, final DirectBuffer thumbnail, final int offset,
+        final int length)
+    {
+        if (pending.size() >= ctx.maxInFlight)
+        {
+            return TOO_MANY_IN_FLIGHT;
+        }
+        final long correlationId = ++nextCorrelationId;
+        sendImageEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).correlationId(correlationId)
+            .token().hi(tokenHi).lo(tokenLo);
+        sendImageEncoder.uin(0).toUin(toUin).clientMessageId(clientMessageId).sizeBytes(sizeBytes)
+            .mediaRef(mediaRef)
+            .mediaType(mediaType)
+            .putThumbnail(thumbnail, offset, length);
+        return track(correlationId, SendImageEncoder.TEMPLATE_ID, HEADER + sendImageEncoder.encodedLength());
+    }
+
+    /**
+     * Send a video by reference to a user, with its length and a small inline thumbnail.
+     *
+     * @param toUin           the recipient.
+     * @param clientMessageId this message's id, unique per account; reuse it to retry.
+     * @param mediaRef        the blob's id or URL: 1-512 printable ASCII characters, no spaces.
+     * @param mediaType       its MIME type, e.g. {@code video/mp4}.
+     * @param sizeBytes       the blob's size, 1 byte to 4 GiB.
+     * @param durationMs      the video's length, 1 ms to 10 h.
+     * @param thumbnail       holds 0 to {@link #MAX_THUMBNAIL_BYTES} bytes.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     */
+    public long sendVideo(final long toUin, final long clientMessageId, final String mediaRef,
+        final String mediaType, final long sizeBytes, final long durationMs, final DirectBuffer thumbnail,
+        final int offset, final int length)
+    {
+        if (pending.size() >= ctx.maxInFlight)
+        {
+            return TOO_MANY_IN_FLIGHT;
+        }
+        final long correlationId = ++nextCorrelationId;
+        sendVideoEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).correlationId(correlationId)
+            .token().hi(tokenHi).lo(tokenLo);
+        sendVideoEncoder.uin(0).toUin(toUin).clientMessageId(clientMessageId).sizeBytes(sizeBytes)
+            .durationMs(durationMs)
+            .mediaRef(mediaRef)
+            .mediaType(mediaType)
+            .putThumbnail(thumbnail, offset, length);
+        return track(correlationId, SendVideoEncoder.TEMPLATE_ID, HEADER + sendVideoEncoder.encodedLength());
+    }
+
+    /**
+     * The messages of this account's timeline after a sync key, in sequence order.
+     *
+     * @param syncKey     the key this device got last (0: from the start).
+     * @param maxMessages most messages in the answer, 1-100.
+     * @return the correlation id, or {@link #NOT_SENT} / {@link #TOO_MANY_IN_FLIGHT}.
+     */
+    public long sync(final long syncKey, final int maxMessages)
+    {
+        if (pending.size() >= ctx.maxInFlight)
+        {
+            return TOO_MANY_IN_FLIGHT;
+        }
+        final long correlationId = ++nextCorrelationId;
+        syncEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).correlationId(correlationId)
+            .token().hi(tokenHi).lo(tokenLo);
+        syncEncoder.uin(0).syncKey(syncKey).maxMessages(maxMessages);
+        return track(correlationId, SyncEncoder.TEMPLATE_ID, HEADER + syncEncoder.encodedLength());
+    }
+
+    /**
      * Send a frame built by the caller, as it is: for tools and tests that speak the protocol directly (older
      * versions, forged tokens). Its response is delivered like any other, by the template in the frame's header.
      *
@@ -503,6 +718,32 @@ public final class TernClient implements AutoCloseable
                     onLoginResponse();
                     break;
 
+                case SendResponseDecoder.TEMPLATE_ID:
+                    sendResponseDecoder.wrapAndApplyHeader(responseView, 0, headerDecoder);
+                    if (null != take(sendResponseDecoder.correlationId()))
+                    {
+                        onSessionCode(sendResponseDecoder.code());
+                        listener.onSent(sendResponseDecoder.correlationId(), sendResponseDecoder.code(),
+                            sendResponseDecoder.recipientSeq(), sendResponseDecoder.senderSeq());
+                    }
+                    break;
+
+                case SyncResponseDecoder.TEMPLATE_ID:
+                    syncResponseDecoder.wrapAndApplyHeader(responseView, 0, headerDecoder);
+                    if (null != take(syncResponseDecoder.correlationId()))
+                    {
+                        onSessionCode(syncResponseDecoder.code());
+                        listener.onSynced(syncResponseDecoder.correlationId(), syncResponseDecoder.code(),
+                            syncResponseDecoder);
+                    }
+                    break;
+
+                case NewMessageNotificationDecoder.TEMPLATE_ID:
+                    notificationDecoder.wrapAndApplyHeader(responseView, 0, headerDecoder);
+                    listener.onNewMessage(notificationDecoder.seq(), notificationDecoder.fromUin(),
+                        notificationDecoder.kind());
+                    break;
+
                 case ContactListResponseDecoder.TEMPLATE_ID:
                     contactListDecoder.wrapAndApplyHeader(responseView, 0, headerDecoder);
                     if (null != take(contactListDecoder.correlationId()))
@@ -517,7 +758,7 @@ public final class TernClient implements AutoCloseable
                     break;
             }
         }
-        catch (final IndexOutOfBoundsException | IllegalStateException ex)
+        catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
         {
             // a malformed response: the request it would answer times out
         }
@@ -578,6 +819,15 @@ public final class TernClient implements AutoCloseable
                 break;
             case ContactListDecoder.TEMPLATE_ID:
                 listener.onContacts(correlationId, code, null);
+                break;
+            case SendTextEncoder.TEMPLATE_ID:
+            case SendVoiceEncoder.TEMPLATE_ID:
+            case SendImageEncoder.TEMPLATE_ID:
+            case SendVideoEncoder.TEMPLATE_ID:
+                listener.onSent(correlationId, code, 0, 0);
+                break;
+            case SyncEncoder.TEMPLATE_ID:
+                listener.onSynced(correlationId, code, null);
                 break;
             default:
                 listener.onResponse(correlationId, templateId, code);

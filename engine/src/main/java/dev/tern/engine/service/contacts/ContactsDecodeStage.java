@@ -1,8 +1,10 @@
 package dev.tern.engine.service.contacts;
 
 import dev.tern.codecs.client.sbe.ContactAddDecoder;
+import dev.tern.codecs.client.sbe.ContactBlockDecoder;
 import dev.tern.codecs.client.sbe.ContactListDecoder;
 import dev.tern.codecs.client.sbe.ContactRemoveDecoder;
+import dev.tern.codecs.client.sbe.ContactUnblockDecoder;
 import dev.tern.codecs.client.sbe.ErrorCode;
 import dev.tern.engine.service.ServiceOp;
 import dev.tern.engine.service.ServiceStage;
@@ -11,7 +13,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Decodes ContactAdd, ContactRemove and ContactList on a view of exactly the request frame and checks their fields.
+ * Decodes ContactAdd, ContactRemove, ContactList, ContactBlock and ContactUnblock on a view of exactly the request
+ * frame and checks their fields.
  * The owner of the contacts is always the session's UIN, never a UIN of the payload.
  */
 final class ContactsDecodeStage extends ServiceStage
@@ -19,6 +22,8 @@ final class ContactsDecodeStage extends ServiceStage
     private final ContactAddDecoder addDecoder = new ContactAddDecoder();
     private final ContactRemoveDecoder removeDecoder = new ContactRemoveDecoder();
     private final ContactListDecoder listDecoder = new ContactListDecoder();
+    private final ContactBlockDecoder blockDecoder = new ContactBlockDecoder();
+    private final ContactUnblockDecoder unblockDecoder = new ContactUnblockDecoder();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
 
     ContactsDecodeStage(final ManyToOneConcurrentArrayQueue<ServiceOp> handOff)
@@ -78,6 +83,27 @@ final class ContactsDecodeStage extends ServiceStage
                     return op.fromUin <= ClientProtocol.MAX_UIN && op.maxContacts >= 1 &&
                         op.maxContacts <= ClientProtocol.MAX_CONTACTS_PAGE && listDecoder.limit() == op.requestLength ?
                         ErrorCode.OK : ErrorCode.BAD_REQUEST;
+
+                case ContactBlockDecoder.TEMPLATE_ID:
+                    if (op.version < ClientProtocol.MESSAGES_VERSION ||
+                        !blockFits(op, ContactBlockDecoder.BLOCK_LENGTH))
+                    {
+                        return ErrorCode.BAD_REQUEST;
+                    }
+                    blockDecoder.wrap(op.requestView(view), ClientProtocol.HEADER_LENGTH, op.blockLength, op.version);
+                    op.contactUin = blockDecoder.contactUin();
+                    return checkContact(op, blockDecoder.limit());
+
+                case ContactUnblockDecoder.TEMPLATE_ID:
+                    if (op.version < ClientProtocol.MESSAGES_VERSION ||
+                        !blockFits(op, ContactUnblockDecoder.BLOCK_LENGTH))
+                    {
+                        return ErrorCode.BAD_REQUEST;
+                    }
+                    unblockDecoder.wrap(op.requestView(view), ClientProtocol.HEADER_LENGTH, op.blockLength,
+                        op.version);
+                    op.contactUin = unblockDecoder.contactUin();
+                    return checkContact(op, unblockDecoder.limit());
 
                 default:
                     return ErrorCode.UNKNOWN_REQUEST;

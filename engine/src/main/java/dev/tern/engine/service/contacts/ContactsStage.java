@@ -2,8 +2,10 @@ package dev.tern.engine.service.contacts;
 
 import dev.tern.codecs.client.sbe.BooleanType;
 import dev.tern.codecs.client.sbe.ContactAddDecoder;
+import dev.tern.codecs.client.sbe.ContactBlockDecoder;
 import dev.tern.codecs.client.sbe.ContactListDecoder;
 import dev.tern.codecs.client.sbe.ContactListResponseEncoder;
+import dev.tern.codecs.client.sbe.ContactRemoveDecoder;
 import dev.tern.codecs.client.sbe.ErrorCode;
 import dev.tern.codecs.client.sbe.MessageHeaderEncoder;
 import dev.tern.codecs.monitor.Monitor;
@@ -22,7 +24,9 @@ import java.nio.ByteOrder;
 /**
  * The contacts logic: each user's contacts are one Key-Table ({@code c/<uin>}), a row per contact keyed by the
  * contact's UIN big-endian, so a scan lists them in UIN order. Add checks that the contact exists; add and remove
- * are idempotent on the table (adding twice keeps one row); remove of a non-contact answers NOT_FOUND.
+ * are idempotent on the table (adding twice keeps one row); remove of a non-contact answers NOT_FOUND. The users a
+ * user blocked are another Key-Table ({@code b/<uin>}), read by the send services; unblocking a user who is not
+ * blocked answers NOT_FOUND.
  */
 final class ContactsStage extends ServiceStage
 {
@@ -30,6 +34,8 @@ final class ContactsStage extends ServiceStage
     static final int ADD_PUT_ROW = 2;
     static final int REMOVE_ROW = 3;
     static final int LIST_SCAN = 4;
+    static final int BLOCK_PUT_ROW = 5;
+    static final int UNBLOCK_ROW = 6;
 
     private final Monitor monitor;
     private final EpochClock clock;
@@ -70,9 +76,11 @@ final class ContactsStage extends ServiceStage
                 onUserChecked(op);
                 break;
             case ADD_PUT_ROW:
+            case BLOCK_PUT_ROW:
                 replyCode(op, ResultCode.OK == op.kvResult ? ErrorCode.OK : ErrorCode.UNAVAILABLE);
                 break;
             case REMOVE_ROW:
+            case UNBLOCK_ROW:
                 replyCode(op, ResultCode.OK == op.kvResult ? ErrorCode.OK :
                     ResultCode.NOT_FOUND == op.kvResult ? ErrorCode.NOT_FOUND : ErrorCode.UNAVAILABLE);
                 break;
@@ -99,10 +107,23 @@ final class ContactsStage extends ServiceStage
                 op.kv.scan(key, 0, KvKeys.contacts(key, op.uin), row, 0, 4, op.maxContacts);
                 break;
 
-            default:
+            case ContactRemoveDecoder.TEMPLATE_ID:
                 op.state = REMOVE_ROW;
                 KvKeys.uin(row, 0, op.contactUin);
                 op.kv.rowDelete(key, 0, KvKeys.contacts(key, op.uin), row, 0, 4);
+                break;
+
+            case ContactBlockDecoder.TEMPLATE_ID:
+                op.state = BLOCK_PUT_ROW;
+                KvKeys.uin(row, 0, op.contactUin);
+                value.putLong(0, clock.time(), ByteOrder.BIG_ENDIAN);
+                op.kv.rowPut(key, 0, KvKeys.blocked(key, op.uin), row, 0, 4, value, 0, 8);
+                break;
+
+            default:
+                op.state = UNBLOCK_ROW;
+                KvKeys.uin(row, 0, op.contactUin);
+                op.kv.rowDelete(key, 0, KvKeys.blocked(key, op.uin), row, 0, 4);
                 break;
         }
         kv(op);
