@@ -48,6 +48,9 @@ public final class SeqAgent implements Agent
     private static final int HEADER = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int FRAGMENT_LIMIT = 64;
     private static final long RELEASE_WAIT_NS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a reply waits for its requester's reply publication to connect (a new requester's first replies). */
+    private static final long REPLY_HOLD_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int HELD_REPLIES = 256;
 
     private final Context ctx;
     private final Aeron aeron;
@@ -66,6 +69,7 @@ public final class SeqAgent implements Agent
     private final SeqReplyEncoder replyEncoder = new SeqReplyEncoder();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[128]);
+    private final HeldReplies held = new HeldReplies(HELD_REPLIES);
     private boolean closed;
 
     private SeqAgent(final Context ctx)
@@ -131,7 +135,33 @@ public final class SeqAgent implements Agent
         {
             work += subscription.poll(assembler, FRAGMENT_LIMIT);
         }
-        return work + allocator.doWork(clock.time());
+        work += allocator.doWork(clock.time());
+        if (!held.isEmpty())
+        {
+            work += resendHeld(System.nanoTime());
+        }
+        return work;
+    }
+
+    private int resendHeld(final long nowNs)
+    {
+        int sent = 0;
+        for (int i = held.size() - 1; i >= 0; i--)
+        {
+            final Publication publication = publications.get(held.session(i));
+            if (null != publication && publication.isConnected() &&
+                Publications.offer(publication, held.buffer(), held.offset(i), held.length(i)) > 0)
+            {
+                held.remove(i);
+                sent++;
+            }
+            else if (null == publication || nowNs - held.deadlineNs(i) >= 0)
+            {
+                held.remove(i);
+                monitor.add(MonitorId.SEQ_REFUSED, 1);
+            }
+        }
+        return sent;
     }
 
     public void onClose()
@@ -272,7 +302,9 @@ public final class SeqAgent implements Agent
             .firstFloorMs(firstFloorMs)
             .secondSeq(secondSeq)
             .secondFloorMs(secondFloorMs);
-        if (Publications.offer(publication, replyBuffer, 0, HEADER + replyEncoder.encodedLength()) < 0)
+        final int length = HEADER + replyEncoder.encodedLength();
+        if (Publications.offer(publication, replyBuffer, 0, length) < 0 &&
+            !held.add(session, replyBuffer, 0, length, System.nanoTime() + REPLY_HOLD_NS))
         {
             // the requester times out and its send fails UNAVAILABLE; the sequences are gaps the sync rule skips
             monitor.add(MonitorId.SEQ_REFUSED, 1);

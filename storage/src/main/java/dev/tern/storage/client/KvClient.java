@@ -390,8 +390,10 @@ public final class KvClient implements AutoCloseable
     private void send(final Request request, final long now)
     {
         request.attempts++;
-        // each retry waits twice as long (up to 8x): a slow or cold group is not drowned in its clients' retries
-        request.attemptDeadlineNs = now + (ctx.attemptTimeoutNs << Math.min(request.attempts - 1, 3));
+        // one attempt timeout per replica of the group first (a replica that is down costs one), then each retry
+        // waits twice as long (up to 8x): a slow or cold group is not drowned in its clients' retries
+        final int beyondFirstRound = Math.max(0, request.attempts - publications[request.group].length);
+        request.attemptDeadlineNs = now + (ctx.attemptTimeoutNs << Math.min(beyondFirstRound, 3));
         final Publication publication = publications[request.group][request.replica];
         if (request.attempts > 1 || now - connectSentNs[request.group][request.replica] > CONNECT_RESEND_NS ||
             connectSentNs[request.group][request.replica] == 0)
