@@ -7,7 +7,8 @@ package dev.tern.perf.load;
  *
  * @param step            the step's number, from 1.
  * @param ratePerSecond   this sender's share of the rate.
- * @param startNs         when the first request is due.
+ * @param startNs         when the first request is due (a later sender's first may be due after measureStartNs: its
+ *                        schedule is offset so that the senders interleave).
  * @param measureStartNs  requests due from here on are measured (the time before is warm-up).
  * @param endNs           no request due from here on is sent.
  * @param drainDeadlineNs requests unanswered by then are reported as NO_RESPONSE.
@@ -20,11 +21,11 @@ public record StepPlan(int step, double ratePerSecond, long startNs, long measur
      */
     public StepPlan
     {
-        if (!(ratePerSecond > 0) || measureStartNs - startNs < 0 || endNs - measureStartNs <= 0 ||
+        if (!(ratePerSecond > 0) || endNs - startNs <= 0 || endNs - measureStartNs <= 0 ||
             drainDeadlineNs - endNs < 0)
         {
             throw new IllegalArgumentException("step " + step + ": rate " + ratePerSecond +
-                " must be > 0 and start <= measureStart < end <= drainDeadline");
+                " must be > 0 and start < end, measureStart < end <= drainDeadline");
         }
     }
 }

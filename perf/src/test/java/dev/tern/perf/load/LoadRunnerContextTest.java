@@ -43,6 +43,14 @@ class LoadRunnerContextTest
     {
         assertThrows(IllegalArgumentException.class, () -> new StepPlan(1, 10, 0, 10, 5, 20));
         assertThrows(IllegalArgumentException.class, () -> new StepPlan(1, 0, 0, 0, 5, 20));
+        assertThrows(IllegalArgumentException.class, () -> new StepPlan(1, 10, 5, 0, 5, 20));
+    }
+
+    @Test
+    void shouldAcceptASecondSendersPlanStartingAfterAStepWithoutWarmUpBegan()
+    {
+        // two senders and no warm-up (the priming step): the second's schedule is offset half an interval
+        assertDoesNotThrow(() -> new StepPlan(1, 1000, 500_000, 0, 5_000_000_000L, 6_000_000_000L));
     }
 
     private static void assertMessage(final LoadRunner.Context ctx, final String expected)
