@@ -52,10 +52,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tern load}: an open-loop load generator over Aeron UDP. Sends a mix of workloads (KV reads and writes
- * straight to a KVSvr group; logins and contact lists through a running engine's gateway, one session per simulated
- * device) at a fixed rate, or ramps the rate to find the highest one meeting a p99 target; records latency from each
- * request's intended send time with HdrHistogram; writes a summary table, an HdrHistogram log, a percentile plot
- * (PNG) and an HTML page.
+ * straight to a KVSvr group; logins, contact lists, text and media sends and syncs through a running engine's
+ * gateway, one session per simulated device) at a fixed rate, or ramps the rate to find the highest one meeting a
+ * p99 target; records latency from each request's intended send time with HdrHistogram; writes a summary table, an
+ * HdrHistogram log, a percentile plot (PNG) and an HTML page.
  */
 @Command(
     name = "tern load",
@@ -66,7 +66,8 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Open-loop load over Aeron UDP at a fixed rate, or a ramp to the highest rate meeting a p99 target.",
         "Latency is measured from when each request should have been sent (coordinated omission corrected).",
-        "Workloads: kv-get, kv-put (straight to a KVSvr group), login, contacts (through a `tern run` gateway).",
+        "Workloads: kv-get, kv-put (straight to a KVSvr group); login, contacts, send-text, send-media, sync",
+        "(through a `tern run` gateway).",
     },
     footer = {
         "",
@@ -74,6 +75,7 @@ import java.util.concurrent.TimeUnit;
         "  tern load --in-process-kv --mix kv-put=50,kv-get=50 --rate 20000 --duration 30",
         "  tern load --cluster cluster.properties --mix kv-put --ramp --p99-target-us 1000 --at 0.25,0.5,0.75",
         "  tern load --gateway 127.0.0.1:7070 --mix login=10,contacts=90 --users 200 --rate 5000",
+        "  tern load --gateway 127.0.0.1:7070 --mix send-text=5,send-media=1,sync=4 --users 100 --rate 1000",
         "",
         "Writes summary.txt, latency.hlog, percentiles.png and report.html into --out.",
     })
@@ -83,7 +85,10 @@ public final class LoadMain implements Callable<Integer>
     private CommandSpec spec;
 
     @Option(names = "--mix", defaultValue = "kv-put=50,kv-get=50", paramLabel = "NAME[=WEIGHT],...",
-        description = "Workloads and their integer weights. Default: ${DEFAULT-VALUE}.")
+        description = "Workloads and their integer weights, of kv-get, kv-put, login, contacts, send-text " +
+            "(32 bytes to a user that has the sender as a contact), send-media (an image by reference, 256-byte " +
+            "thumbnail, the same recipients), sync (from the device's sync key, at most 100 messages). " +
+            "Default: ${DEFAULT-VALUE}.")
     private String mixSpec;
 
     @Option(names = "--rate", defaultValue = "10000", description = "Requests per second offered, all workloads " +
@@ -161,7 +166,7 @@ public final class LoadMain implements Callable<Integer>
     private boolean preload;
 
     @Option(names = "--gateway", defaultValue = "127.0.0.1:7070", paramLabel = "HOST:PORT",
-        description = "The engine's gateway, for login and contacts. Default: ${DEFAULT-VALUE}.")
+        description = "The engine's gateway, for the engine workloads. Default: ${DEFAULT-VALUE}.")
     private String gateway;
 
     @Option(names = "--users", defaultValue = "100",
@@ -172,7 +177,8 @@ public final class LoadMain implements Callable<Integer>
         description = "Devices per user, each its own connection and session. Default: ${DEFAULT-VALUE}.")
     private int devices;
 
-    @Option(names = "--contacts", defaultValue = "10", description = "Contacts per user. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--contacts", defaultValue = "10", description = "Contacts per user: user u adds u+1..u+N, so " +
+        "it takes messages from them; send-text and send-media need >= 1. Default: ${DEFAULT-VALUE}.")
     private int contacts;
 
     @Option(names = "--max-in-flight", defaultValue = "1024",
@@ -329,6 +335,12 @@ public final class LoadMain implements Callable<Integer>
         }
         check(!kinds.contains(Workload.Kind.SESSION) || (long)users * devices >= senders,
             "engine workloads need at least one session per sender: --users x --devices >= --senders");
+        for (final String name : mix.names())
+        {
+            check(!Workloads.create(name).sendsToContacts() || (contacts >= 1 && users >= 2),
+                name + " sends only to users that added the sender as a contact: it needs --contacts >= 1 and " +
+                "--users >= 2");
+        }
         final File dir = null != outDir ? outDir : new File("load-results",
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
 

@@ -54,18 +54,33 @@ class LoadMainTest
     @Test
     void shouldRefuseKvWorkloadsWithoutAGroup()
     {
+        final String err = usageError("--mix", "kv-get", "--out", dir.getPath());
+        assertTrue(err.contains("--in-process-kv"), err);
+    }
+
+    @Test
+    void shouldRefuseSendWorkloadsWithoutContacts()
+    {
+        final String err = usageError("--mix", "send-text,sync", "--contacts", "0", "--out", dir.getPath());
+        assertTrue(err.contains("send-text sends only to users that added the sender as a contact: it needs " +
+            "--contacts >= 1"), err);
+    }
+
+    /** Runs a command line that must be refused as bad usage (exit 2), and returns what it printed on stderr. */
+    private String usageError(final String... args)
+    {
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final PrintStream stderr = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try
         {
-            assertEquals(2, LoadMain.execute(out, "--mix", "kv-get", "--out", dir.getPath()));
+            assertEquals(2, LoadMain.execute(out, args));
         }
         finally
         {
             System.setErr(stderr);
         }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--in-process-kv"), err.toString());
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     @Test

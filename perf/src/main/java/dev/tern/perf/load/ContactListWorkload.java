@@ -20,12 +20,6 @@ public final class ContactListWorkload implements Workload
     public boolean send(final Connections connections, final Pending pending)
     {
         final EngineSession session = connections.nextSession();
-        final long correlationId = session.client().listContacts(0, MAX_CONTACTS);
-        if (correlationId < 0)
-        {
-            return false;
-        }
-        session.track(correlationId, pending);
-        return true;
+        return session.track(session.client().listContacts(0, MAX_CONTACTS), pending);
     }
 }

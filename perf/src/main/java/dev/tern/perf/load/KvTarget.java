@@ -76,7 +76,7 @@ public final class KvTarget implements AutoCloseable
             final EmbeddedDriver driver = EmbeddedDriver.launch(new EmbeddedDriver.Context()
                 .aeronDir(CommonContext.generateRandomDirName()));
             owned.add(driver);
-            final LocalKvGroup group = LocalKvGroup.launch(driver.aeron(), freeEndpoints(), dir, monitorDir,
+            final LocalKvGroup group = LocalKvGroup.launch(driver.aeron(), freeEndpoints(REPLICAS), dir, monitorDir,
                 "load");
             owned.add(0, group);
             return new KvTarget(group.cluster(), "in-process 3-replica group " + group.cluster().replicas(0) +
@@ -113,7 +113,7 @@ public final class KvTarget implements AutoCloseable
         final List<AutoCloseable> owned = new ArrayList<>();
         try
         {
-            final ClusterConfig cluster = ClusterConfig.singleGroup(freeEndpoints());
+            final ClusterConfig cluster = ClusterConfig.singleGroup(freeEndpoints(REPLICAS));
             final File clusterFile = new File(dir, "cluster.properties");
             Files.createDirectories(dir.toPath());
             Files.writeString(clusterFile.toPath(), cluster.toFileText(), StandardCharsets.UTF_8);
@@ -244,14 +244,18 @@ public final class KvTarget implements AutoCloseable
         }
     }
 
-    private static List<String> freeEndpoints()
+    /**
+     * @param count endpoints wanted.
+     * @return that many distinct 127.0.0.1 endpoints whose UDP ports are free now.
+     */
+    static List<String> freeEndpoints(final int count)
     {
         final List<DatagramSocket> sockets = new ArrayList<>();
         final List<String> endpoints = new ArrayList<>();
         try
         {
-            // hold all three open at once so no two are the same port
-            for (int i = 0; i < REPLICAS; i++)
+            // hold them all open at once so no two are the same port
+            for (int i = 0; i < count; i++)
             {
                 final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(
                     InetAddress.getLoopbackAddress(), 0));

@@ -19,12 +19,6 @@ public final class LoginWorkload implements Workload
     public boolean send(final Connections connections, final Pending pending)
     {
         final EngineSession session = connections.nextSession();
-        final long correlationId = session.client().login(session.name(), session.password(), session.deviceId());
-        if (correlationId < 0)
-        {
-            return false;
-        }
-        session.track(correlationId, pending);
-        return true;
+        return session.track(session.client().login(session.name(), session.password(), session.deviceId()), pending);
     }
 }

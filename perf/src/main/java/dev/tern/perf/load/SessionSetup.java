@@ -15,7 +15,8 @@ import java.util.function.IntToLongFunction;
 
 /**
  * Creates the simulated users and devices of an engine load: one {@link TernClient} connection per device, fresh
- * accounts registered for this run, every device logged in with its own device id, and each user given contacts.
+ * accounts registered for this run, every device logged in with its own device id, each user given contacts (user u
+ * adds users u+1..u+k), and each session told the users it may send to (u-1..u-k: those that added it).
  * Runs on the controller thread before the senders start; every step is pipelined over all sessions.
  */
 public final class SessionSetup
@@ -70,11 +71,22 @@ public final class SessionSetup
                 "register", timeoutNs);
             round(sessions, i -> sessions.get(i).client().login(sessions.get(i).name(), PASSWORD,
                 sessions.get(i).deviceId()), "login", timeoutNs);
-            for (int c = 1; c <= Math.min(contacts, users - 1); c++)
+            final int added = contactsEach(users, contacts);
+            for (int c = 1; c <= added; c++)
             {
                 final int offset = c;
                 round(firstDevices, u -> firstDevices.get(u).client().addContact(
-                    firstDevices.get((u + offset) % users).uin()), "add contact", timeoutNs);
+                    firstDevices.get(contact(u, offset, users)).uin()), "add contact", timeoutNs);
+            }
+            for (int i = 0; i < sessions.size(); i++)
+            {
+                final int[] accepting = recipients(i / devices, users, contacts);
+                final long[] uins = new long[accepting.length];
+                for (int r = 0; r < accepting.length; r++)
+                {
+                    uins[r] = firstDevices.get(accepting[r]).uin();
+                }
+                sessions.get(i).recipients(uins);
             }
         }
         catch (final RuntimeException ex)
@@ -83,9 +95,49 @@ public final class SessionSetup
             throw ex;
         }
         out.printf("%d users x %d devices registered and logged in at %s (accounts ld%su0..), %d contacts each, " +
-            "in %.1f s%n", users, devices, gateway, run, Math.min(contacts, users - 1),
+            "in %.1f s%n", users, devices, gateway, run, contactsEach(users, contacts),
             (System.nanoTime() - startNs) / 1e9);
         return sessions;
+    }
+
+    /**
+     * @param users    simulated users.
+     * @param contacts contacts per user asked for.
+     * @return the contacts each user gets: no more than the other users.
+     */
+    static int contactsEach(final int users, final int contacts)
+    {
+        return Math.max(0, Math.min(contacts, users - 1));
+    }
+
+    /**
+     * @param user  a user's index.
+     * @param c     which of its contacts, 1 to {@link #contactsEach}.
+     * @param users simulated users.
+     * @return the index of the user that {@code user} adds as its {@code c}-th contact: the next users in turn.
+     */
+    static int contact(final int user, final int c, final int users)
+    {
+        return (user + c) % users;
+    }
+
+    /**
+     * The users a user may send to: a recipient must have the sender among its contacts (the send services answer
+     * NOT_CONTACT otherwise), and user u is the c-th contact of user u - c.
+     *
+     * @param user     the sender's index.
+     * @param users    simulated users.
+     * @param contacts contacts per user asked for.
+     * @return the indexes of the users that added {@code user}, nearest first; empty when users have no contacts.
+     */
+    static int[] recipients(final int user, final int users, final int contacts)
+    {
+        final int[] recipients = new int[contactsEach(users, contacts)];
+        for (int c = 1; c <= recipients.length; c++)
+        {
+            recipients[c - 1] = Math.floorMod(user - c, users);
+        }
+        return recipients;
     }
 
     private static void awaitConnected(final List<EngineSession> sessions, final long timeoutNs)

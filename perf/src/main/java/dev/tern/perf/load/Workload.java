@@ -32,6 +32,15 @@ public interface Workload
     Kind kind();
 
     /**
+     * @return true when this workload sends messages to other users: each user then needs users that have it among
+     * their contacts ({@code --contacts} at least 1). False by default.
+     */
+    default boolean sendsToContacts()
+    {
+        return false;
+    }
+
+    /**
      * Prepare, once per run, before any load is sent: e.g. write every key a read will look up. Runs on the
      * controller thread while no sender runs. Does nothing by default.
      *

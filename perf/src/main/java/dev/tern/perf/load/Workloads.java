@@ -19,6 +19,9 @@ public final class Workloads
         register(KvPutWorkload::new);
         register(LoginWorkload::new);
         register(ContactListWorkload::new);
+        register(SendTextWorkload::new);
+        register(SendMediaWorkload::new);
+        register(SyncWorkload::new);
     }
 
     private Workloads()
