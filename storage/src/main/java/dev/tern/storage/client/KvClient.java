@@ -11,6 +11,7 @@ import dev.tern.storage.ResultCode;
 import dev.tern.storage.cluster.ClusterConfig;
 import dev.tern.storage.cluster.KeyHash;
 import dev.tern.transport.Channels;
+import dev.tern.transport.Publications;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -400,7 +401,7 @@ public final class KvClient implements AutoCloseable
         {
             sendConnect(request.group, request.replica, now);
         }
-        if (publication.offer(request.message, 0, request.length) < 0)
+        if (Publications.offer(publication, request.message, 0, request.length) < 0)
         {
             // not connected or back-pressured: try the next replica at once on the next poll
             request.attemptDeadlineNs = now;
@@ -413,7 +414,8 @@ public final class KvClient implements AutoCloseable
             .clientId(ctx.clientId)
             .responseStreamId(Channels.KV_RESPONSE_STREAM_ID)
             .responseChannel(responseChannel);
-        if (publications[group][replica].offer(connectBuffer, 0, HEADER + connectEncoder.encodedLength()) > 0)
+        final int length = HEADER + connectEncoder.encodedLength();
+        if (Publications.offer(publications[group][replica], connectBuffer, 0, length) > 0)
         {
             connectSentNs[group][replica] = now;
         }

@@ -3,6 +3,7 @@ package dev.tern.storage.replication;
 import dev.tern.codecs.replication.sbe.KvConnectDecoder;
 import dev.tern.codecs.replication.sbe.MessageHeaderDecoder;
 import dev.tern.transport.Channels;
+import dev.tern.transport.Publications;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -165,7 +166,7 @@ public final class ReplicaAgent implements Agent, PeerTransport, ClientTransport
     public boolean send(final int peer, final DirectBuffer buffer, final int offset, final int length)
     {
         final Publication publication = peerPublications[peer];
-        return null != publication && publication.offer(buffer, offset, length) > 0;
+        return null != publication && Publications.offer(publication, buffer, offset, length) > 0;
     }
 
     public boolean reply(final long clientSession, final DirectBuffer buffer, final int offset, final int length)
@@ -176,7 +177,8 @@ public final class ReplicaAgent implements Agent, PeerTransport, ClientTransport
             repliesWithoutSession++;
             return false;
         }
-        return publication.offer(buffer, offset, length) > 0;
+        // a term rotation (ADMIN_ACTION) is retried at once: dropping the reply would cost the client a resend
+        return Publications.offer(publication, buffer, offset, length) > 0;
     }
 
     private void onClientFragment(final DirectBuffer buffer, final int offset, final int length, final int sessionId)
