@@ -25,6 +25,7 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -160,6 +161,7 @@ public final class StorageNode implements Agent, AutoCloseable
     private final SnapshotFrame snapshotFrame = new SnapshotFrame();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer rowKeyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer scanKeyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer markValue = new UnsafeBuffer(ByteBuffer.allocateDirect(BinlogRecord.MARK_VALUE_LENGTH));
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
     private final ValueView internalValue = new ValueView();
@@ -1200,6 +1202,36 @@ public final class StorageNode implements Agent, AutoCloseable
     public void onClose()
     {
         close();
+    }
+
+    // ---------------------------------------------------------------- key scans
+
+    /** @return the number of key positions: a scan of {@link #keyAt} over 0 until this visits every key. */
+    public long keyPositions()
+    {
+        return index.slotCount();
+    }
+
+    /**
+     * The key at a position of the index, for a scan of every key that goes on while the node is written. Positions
+     * are stable while the node runs (index entries never move), so a scan over every position visits each key that
+     * existed when it started; a key added during the scan may be missed. After a restart positions differ.
+     *
+     * @param position a position in [0, {@link #keyPositions()}).
+     * @param keyOut   receives the key's bytes from offset 0.
+     * @return the key's length, 0 when the position holds no key.
+     */
+    public int keyAt(final long position, final MutableDirectBuffer keyOut)
+    {
+        final long entry = index.entryAt(position);
+        if (NULL == entry)
+        {
+            return 0;
+        }
+        final int keyLength = index.keyLength(entry);
+        scanKeyView.wrap(memory.address(index.keyOffset(entry)), keyLength);
+        keyOut.putBytes(0, scanKeyView, 0, keyLength);
+        return keyLength;
     }
 
     // ---------------------------------------------------------------- figures for tests, tools and perf

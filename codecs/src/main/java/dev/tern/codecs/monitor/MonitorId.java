@@ -94,6 +94,10 @@ public enum MonitorId
     KV_DUPLICATES(519, "kv.duplicates", COUNTER, "requests", "retried requests answered with their original result"),
     KV_CLIENTS(520, "kv.clients", GAUGE, "clients", "client sessions connected"),
     KV_CATCH_UP_LAG(521, "kv.catch_up_lag", GAUGE, "records", "records of peers' authored streams not yet received"),
+    KV_STREAM_RESETS(522, "kv.stream_resets", COUNTER, "resets", "stream resets sent or received: a replica was away longer than binlog retention"),
+    KV_STATE_TRANSFERS(523, "kv.state_transfers", COUNTER, "transfers", "peers' whole states installed after a stream reset"),
+    KV_STATE_TRANSFER_KEYS(524, "kv.state_transfer_keys", COUNTER, "keys", "keys installed by state transfers"),
+    KV_STATE_TRANSFERS_ACTIVE(525, "kv.state_transfers_active", GAUGE, "peers", "peers whose whole state this replica is installing"),
 
     GATEWAY_FRAMES(600, "gateway.frames", COUNTER, "frames", "frames received from clients"),
     GATEWAY_FORWARDED(601, "gateway.forwarded", COUNTER, "requests", "requests forwarded to a service"),

@@ -101,7 +101,8 @@ public final class KvNode implements AutoCloseable
             MonitorId.KV_INSTALLS, MonitorId.KV_TIMEOUTS, MonitorId.KV_MALFORMED, MonitorId.KV_STREAM_GAPS,
             MonitorId.KV_CATCH_UPS, MonitorId.KV_RECORDS_SHIPPED, MonitorId.KV_RECORDS_RECEIVED,
             MonitorId.KV_IN_FLIGHT, MonitorId.KV_ACTIVE_KEYS, MonitorId.KV_BUSY, MonitorId.KV_WRONG_GROUP,
-            MonitorId.KV_DUPLICATES, MonitorId.KV_CLIENTS, MonitorId.KV_CATCH_UP_LAG,
+            MonitorId.KV_DUPLICATES, MonitorId.KV_CLIENTS, MonitorId.KV_CATCH_UP_LAG, MonitorId.KV_STREAM_RESETS,
+            MonitorId.KV_STATE_TRANSFERS, MonitorId.KV_STATE_TRANSFER_KEYS, MonitorId.KV_STATE_TRANSFERS_ACTIVE,
         };
     }
 
@@ -131,12 +132,28 @@ public final class KvNode implements AutoCloseable
         monitor.set(MonitorId.KV_DUPLICATES, s.duplicatesAnswered);
         monitor.set(MonitorId.KV_CLIENTS, agent.clients());
         monitor.set(MonitorId.KV_CATCH_UP_LAG, replica.catchUpLag());
+        monitor.set(MonitorId.KV_STREAM_RESETS, s.streamResets);
+        monitor.set(MonitorId.KV_STATE_TRANSFERS, s.stateTransfersCompleted);
+        monitor.set(MonitorId.KV_STATE_TRANSFER_KEYS, s.stateTransferKeys);
+        monitor.set(MonitorId.KV_STATE_TRANSFERS_ACTIVE, replica.stateTransfersActive());
     }
 
     /** @return the replica's counters (read from another thread: approximate). */
     public ReplicaStats stats()
     {
         return agent.replica().stats();
+    }
+
+    /** @return records of peers' streams not yet received (read from another thread: approximate). */
+    public long catchUpLag()
+    {
+        return agent.replica().catchUpLag();
+    }
+
+    /** @return how many peers' whole state this replica is installing (read from another thread: approximate). */
+    public int stateTransfersActive()
+    {
+        return agent.replica().stateTransfersActive();
     }
 
     public int groupId()

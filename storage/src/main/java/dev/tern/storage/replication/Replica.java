@@ -23,6 +23,8 @@ import dev.tern.codecs.replication.sbe.PrepareBatchDecoder;
 import dev.tern.codecs.replication.sbe.PromiseBatchDecoder;
 import dev.tern.codecs.replication.sbe.ReadBatchDecoder;
 import dev.tern.codecs.replication.sbe.ReadReplyBatchDecoder;
+import dev.tern.codecs.replication.sbe.StateChunkDecoder;
+import dev.tern.codecs.replication.sbe.StateRequestDecoder;
 import dev.tern.codecs.replication.sbe.StreamResetDecoder;
 import dev.tern.codecs.replication.sbe.StreamResetEncoder;
 import dev.tern.storage.ResultCode;
@@ -114,6 +116,10 @@ public final class Replica implements AutoCloseable
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final StreamResetDecoder streamResetDecoder = new StreamResetDecoder();
     private final StreamResetEncoder streamResetEncoder = new StreamResetEncoder();
+    private final StateRequestDecoder stateRequestDecoder = new StateRequestDecoder();
+    private final StateChunkDecoder stateChunkDecoder = new StateChunkDecoder();
+    private final StateTransfer transfer;
+    private final StateTransfer.Installer installTransferred = this::installTransferred;
 
     private final UnsafeBuffer inbound = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
@@ -187,6 +193,8 @@ public final class Replica implements AutoCloseable
         replyBuffer = new UnsafeBuffer(new byte[ctx.maxMessageLength + store.maxRecordLength() + 4096]);
         view = store.newView();
         heldView = store.newView();
+        transfer = new StateTransfer(groupId, self, replicaCount, store, outboxes, stats, random.nextLong() | 1,
+            ctx.roundTimeoutNs * 10, Math.min(ctx.maxShipBytes, ctx.maxMessageLength - 1024), ctx.maxMessageLength);
     }
 
     /** @return counters of this replica's work. */
@@ -213,6 +221,7 @@ public final class Replica implements AutoCloseable
     {
         store.recover(onRecoveredRecord);
         shippedToAll(store.durableAuthoredHead());
+        transfer.resumePending();
     }
 
     private void shippedToAll(final long position)
@@ -396,6 +405,7 @@ public final class Replica implements AutoCloseable
                 requestCatchUp(peer);
             }
         }
+        work += transfer.tick(nowNs);
         return work;
     }
 
@@ -769,6 +779,20 @@ public final class Replica implements AutoCloseable
                         onStreamReset(streamResetDecoder);
                     }
                     break;
+                case StateRequestDecoder.TEMPLATE_ID:
+                    stateRequestDecoder.wrap(inbound, HEADER, blockLength, version);
+                    if (isForUs(stateRequestDecoder.groupId(), stateRequestDecoder.from()))
+                    {
+                        transfer.onRequest(stateRequestDecoder);
+                    }
+                    break;
+                case StateChunkDecoder.TEMPLATE_ID:
+                    stateChunkDecoder.wrap(inbound, HEADER, blockLength, version);
+                    if (isForUs(stateChunkDecoder.groupId(), stateChunkDecoder.from()))
+                    {
+                        transfer.onChunk(stateChunkDecoder, installTransferred, nowNs);
+                    }
+                    break;
                 case HeartbeatDecoder.TEMPLATE_ID:
                     heartbeatDecoder.wrap(inbound, HEADER, blockLength, version);
                     if (isForUs(heartbeatDecoder.groupId(), heartbeatDecoder.from()))
@@ -828,14 +852,46 @@ public final class Replica implements AutoCloseable
         final long from = decoder.fromAuthorIndex();
         if (from > cursor[author])
         {
-            // the author no longer holds what this replica missed of its stream: keys written then are repaired on
-            // access (reads and writes always check a majority, so nothing stale is served)
+            // the author no longer holds what this replica missed of its stream: the stream goes on from there while
+            // this replica installs the author's whole state, which covers what was missed (meanwhile reads and
+            // writes check a majority and fetch what this replica lacks, so nothing stale is served)
             stats.streamResets++;
-            errorHandler.onError(new IllegalStateException("replica " + self + " of group " + groupId +
-                " lost records " + (cursor[author] + 1) + ".." + from + " of replica " + author +
-                "'s stream (deleted there); keys written then are fetched when accessed"));
             cursor[author] = from;
+            transfer.start(author, nowNs);
         }
+    }
+
+    /**
+     * A key's state from a peer's state transfer: installed when newer, unless the key is being coordinated or fetched
+     * here (then that operation brings it up to date by itself, and installing under it would only race it).
+     */
+    private boolean installTransferred(
+        final DirectBuffer key, final int keyLength, final DirectBuffer state, final int stateLength)
+    {
+        final KeyState ks = keys.get(key, 0, keyLength, hash(key, 0, keyLength));
+        if (null != ks && ks.phase != KeyState.IDLE && ks.phase != KeyState.BACKOFF)
+        {
+            stats.stateTransferKeysSkipped++;
+            return false;
+        }
+        if (!store.installKey(state, 0, stateLength))
+        {
+            return false;
+        }
+        stats.keysInstalled++;
+        if (null != ks)
+        {
+            ks.decidedUpTo(store.committedSlot(ks.key, 0, ks.keyLength));
+            tryApplyWaiting(ks);
+            keys.releaseIfIdle(ks);
+        }
+        return true;
+    }
+
+    /** @return how many peers this replica is installing the whole state of (after stream resets). */
+    public int stateTransfersActive()
+    {
+        return transfer.active();
     }
 
     /**

@@ -47,6 +47,17 @@ public final class ReplicaStats
     public long catchUpsServed;
     public long shipBackPressure;
     public long streamResets;
+    /** State transfers begun as the receiver: after a stream reset, or resumed after a restart. */
+    public long stateTransfersStarted;
+    public long stateTransfersCompleted;
+    /** Transfers begun again because the author restarted during one. */
+    public long stateTransferRestarts;
+    /** Keys installed from a state transfer (also counted in keysInstalled). */
+    public long stateTransferKeys;
+    /** Keys a transfer left out: too large for a chunk, or busy here; they catch up when accessed. */
+    public long stateTransferKeysSkipped;
+    /** State chunks exported as the author. */
+    public long stateChunksServed;
 
     @Override
     public String toString()
@@ -55,7 +66,9 @@ public final class ReplicaStats
             " prepares=" + preparesSent + " rejected=" + (preparesRejected + acceptsRejected) +
             " reproposals=" + reproposals + " fetches=" + fetchesSent + " installs=" + keysInstalled +
             " gaps=" + streamGaps + " catchUps=" + catchUpRequests + " timeouts=" + opsTimedOut +
-            " resets=" + streamResets + " catchUpsServed=" + catchUpsServed + " shipped=" + recordsShipped +
+            " resets=" + streamResets + " transfers=" + stateTransfersCompleted + "/" + stateTransfersStarted +
+            " transferKeys=" + stateTransferKeys + " transferSkipped=" + stateTransferKeysSkipped +
+            " chunksServed=" + stateChunksServed + " catchUpsServed=" + catchUpsServed + " shipped=" + recordsShipped +
             " received=" + recordsReceived + " malformed=" + malformed + " duplicates=" + duplicatesAnswered;
     }
 }

@@ -214,6 +214,34 @@ public interface ReplicaStore extends AutoCloseable
      */
     boolean installKey(DirectBuffer state, int offset, int length);
 
+    /** @return the number of key positions: a scan of {@link #keyAt} over 0 until this visits every key. */
+    long keyPositions();
+
+    /**
+     * The key at a scan position, for streaming this replica's whole decided state to a peer (a state transfer).
+     * Positions are stable while the store runs, so a scan over every position visits each key that existed when it
+     * started (a key added during the scan may be missed); after a restart positions mean other keys.
+     *
+     * @param position a position in [0, {@link #keyPositions()}).
+     * @param keyOut   receives the key's bytes from offset 0.
+     * @return the key's length, 0 when the position holds no key.
+     */
+    int keyAt(long position, MutableDirectBuffer keyOut);
+
+    /**
+     * @param author a peer.
+     * @return whether a state transfer from that peer was started and has not completed, across restarts.
+     */
+    boolean isTransferPending(int author);
+
+    /**
+     * Remember durably, before returning, that a state transfer from a peer is needed (true) or complete (false).
+     *
+     * @param author  a peer.
+     * @param pending whether the transfer is still needed.
+     */
+    void transferPending(int author, boolean pending);
+
     /** @return the largest record this store accepts, bytes. */
     int maxRecordLength();
 

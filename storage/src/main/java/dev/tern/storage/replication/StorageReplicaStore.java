@@ -25,7 +25,13 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,6 +51,8 @@ public final class StorageReplicaStore implements ReplicaStore
     private static final int READERS = 4;
     private static final int MAX_SCAN_ROWS = 1000;
     private static final int VALUE_LOCATIONS = 1 << 20;
+    /** A file named this plus a peer's index: a state transfer from that peer is not complete yet. */
+    public static final String TRANSFER_MARKER_PREFIX = "state-transfer-pending-from-";
 
     private final StorageNode.Context nodeContext;
     private final int self;
@@ -694,8 +702,16 @@ public final class StorageReplicaStore implements ReplicaStore
         }
         readHandler = null;
         // the reader consumes records in batches: after an early stop it is past records not delivered, so it may be
-        // reused from where it stands only when nothing was left behind
-        readerContinuation[indexOf(reader)] = readStopped ? -1 : readLastAuthorIndex;
+        // reused from where it stands only when nothing was left behind. Nor after a read that found nothing although
+        // the records asked for exist: the reader may stand in a cycle retention deleted, where it would find nothing
+        // for ever; placed afresh, it finds the gap
+        if (!readStopped && 0 == readCount && readGap < 0 && afterAuthorIndex < durableAuthoredHead)
+        {
+            // read to the end and none of the durable records asked for is there: every one of them was in deleted
+            // cycles (a replica that stopped authoring leaves no later authored record to show the jump)
+            readGap = durableAuthoredHead;
+        }
+        readerContinuation[indexOf(reader)] = readStopped || 0 == readCount ? -1 : readLastAuthorIndex;
         return readCount;
     }
 
@@ -800,6 +816,12 @@ public final class StorageReplicaStore implements ReplicaStore
 
     public long logIndexOfAuthored(final long authorIndex)
     {
+        if (authorIndex > authoredHead)
+        {
+            // the peer holds all of this replica's stream: it needs nothing kept (a replica that stops authoring
+            // must not pin the cycle of its last authored record forever)
+            return Long.MAX_VALUE;
+        }
         int low = 0;
         int high = sparseAuthorIndexes.size() - 1;
         int found = -1;
@@ -1158,6 +1180,54 @@ public final class StorageReplicaStore implements ReplicaStore
             applied.record(buffer.getLong(entry, ORDER), buffer.getLong(entry + 8, ORDER), keyHash,
                 buffer.getInt(entry + 16, ORDER), buffer.getLong(entry + 20, ORDER));
         }
+    }
+
+    public long keyPositions()
+    {
+        return node.keyPositions();
+    }
+
+    public int keyAt(final long position, final MutableDirectBuffer keyOut)
+    {
+        return node.keyAt(position, keyOut);
+    }
+
+    public boolean isTransferPending(final int author)
+    {
+        return transferMarker(author).exists();
+    }
+
+    public void transferPending(final int author, final boolean pending)
+    {
+        final File marker = transferMarker(author);
+        try
+        {
+            if (pending)
+            {
+                try (FileChannel channel = FileChannel.open(marker.toPath(), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE))
+                {
+                    channel.force(true);
+                }
+            }
+            else
+            {
+                Files.deleteIfExists(marker.toPath());
+            }
+            try (FileChannel directory = FileChannel.open(marker.getParentFile().toPath(), StandardOpenOption.READ))
+            {
+                directory.force(true);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot " + (pending ? "create " : "delete ") + marker, ex);
+        }
+    }
+
+    private File transferMarker(final int author)
+    {
+        return new File(nodeContext.dir(), TRANSFER_MARKER_PREFIX + author);
     }
 
     public int maxRecordLength()

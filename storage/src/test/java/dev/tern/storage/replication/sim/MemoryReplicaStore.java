@@ -91,6 +91,13 @@ public final class MemoryReplicaStore implements ReplicaStore
     private final List<Long> authoredIndexes = new ArrayList<>();
     private int synced;
     private final Map<Bytes, Entry> entries = new HashMap<>();
+    /** Keys in the order they were created: the positions of a state transfer's scan, stable until a crash. */
+    private final List<Bytes> keyOrder = new ArrayList<>();
+    /** Durable: peers a state transfer from is still needed. */
+    private final java.util.Set<Integer> transfersPending = new java.util.HashSet<>();
+    /** Durable: authored records below this are no longer held for shipping (the author's retention dropped them). */
+    private long shippableFrom = 1;
+    private long readGap = -1;
     private final Map<Long, Map<Long, long[]>> applied = new HashMap<>();
     private int appliedResult;
     private long appliedVersion;
@@ -132,6 +139,7 @@ public final class MemoryReplicaStore implements ReplicaStore
         }
         authoredIndexes.removeIf(index -> index > synced);
         entries.clear();
+        keyOrder.clear();
         applied.clear();
     }
 
@@ -215,7 +223,19 @@ public final class MemoryReplicaStore implements ReplicaStore
 
     private Entry entryOrCreate(final DirectBuffer key, final int offset, final int length)
     {
-        return entries.computeIfAbsent(Bytes.of(key, offset, length), k -> new Entry());
+        return entryOrCreate(Bytes.of(key, offset, length));
+    }
+
+    private Entry entryOrCreate(final Bytes key)
+    {
+        Entry e = entries.get(key);
+        if (null == e)
+        {
+            e = new Entry();
+            entries.put(key, e);
+            keyOrder.add(key);
+        }
+        return e;
     }
 
     public long committedSlot(final DirectBuffer key, final int offset, final int length)
@@ -559,7 +579,7 @@ public final class MemoryReplicaStore implements ReplicaStore
             throw new IllegalStateException("commit of a record that is not a VALUE at " + valueLogIndex);
         }
         final Bytes key = Bytes.of(view.keyBuffer(), view.keyOffset(), view.keyLength());
-        final Entry e = entries.computeIfAbsent(key, k -> new Entry());
+        final Entry e = entryOrCreate(key);
         if (view.slot() != e.slot + 1)
         {
             throw new IllegalStateException("commit of slot " + view.slot() + " over " + e.slot + " for key " + key);
@@ -715,6 +735,12 @@ public final class MemoryReplicaStore implements ReplicaStore
 
     public int readAuthored(final long afterAuthorIndex, final int limitBytes, final RecordHandler handler)
     {
+        readGap = -1;
+        if (afterAuthorIndex + 1 < shippableFrom)
+        {
+            readGap = shippableFrom - 1;
+            return 0;
+        }
         int count = 0;
         int bytes = 0;
         for (long index = Math.max(1, afterAuthorIndex + 1); index <= synced && bytes < limitBytes; index++)
@@ -739,6 +765,57 @@ public final class MemoryReplicaStore implements ReplicaStore
         return count;
     }
 
+    public long authoredGap()
+    {
+        return readGap;
+    }
+
+    public long logIndexOfAuthored(final long authorIndex)
+    {
+        return authorIndex; // author indexes are log indexes here
+    }
+
+    /**
+     * What binlog retention does to a real store: authored records below the floor (what every peer heard from
+     * lately holds) can no longer be shipped; a peer that asks for them gets a stream reset. Recovery still reads them:
+     * a real store covers them with a snapshot.
+     *
+     * @param floorLogIndex the replica's {@link dev.tern.storage.replication.Replica#retentionFloorLogIndex()}.
+     */
+    public void trimAuthored(final long floorLogIndex)
+    {
+        shippableFrom = Math.max(shippableFrom, Math.min(floorLogIndex, synced + 1L));
+    }
+
+    public long keyPositions()
+    {
+        return keyOrder.size();
+    }
+
+    public int keyAt(final long position, final MutableDirectBuffer keyOut)
+    {
+        final byte[] key = keyOrder.get((int)position).bytes();
+        keyOut.putBytes(0, key);
+        return key.length;
+    }
+
+    public boolean isTransferPending(final int author)
+    {
+        return transfersPending.contains(author);
+    }
+
+    public void transferPending(final int author, final boolean pending)
+    {
+        if (pending)
+        {
+            transfersPending.add(author);
+        }
+        else
+        {
+            transfersPending.remove(author);
+        }
+    }
+
     public RecordView newView()
     {
         return new MemoryRecord();
@@ -747,6 +824,7 @@ public final class MemoryReplicaStore implements ReplicaStore
     public void recover(final RecoveryListener listener)
     {
         entries.clear();
+        keyOrder.clear();
         applied.clear();
         final MemoryRecord view = new MemoryRecord();
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
@@ -975,7 +1053,7 @@ public final class MemoryReplicaStore implements ReplicaStore
     private void install(final MemoryRecord view)
     {
         final Bytes key = Bytes.of(view.keyBuffer(), view.keyOffset(), view.keyLength());
-        final Entry e = entries.computeIfAbsent(key, k -> new Entry());
+        final Entry e = entryOrCreate(key);
         if (e.slot >= view.slot())
         {
             return;

@@ -63,6 +63,10 @@ public final class ReplicationSimulation
     private final String[] tableKeys;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final boolean[][] cut;
+    /** After the clients finish: no more crashes or partitions, and the group must converge. */
+    private boolean healing;
+    /** Transfer counters of replicas that crashed since (their Replica objects are gone). */
+    private final ReplicaStats retired = new ReplicaStats();
     private final List<String> violations = new ArrayList<>();
     private long now;
     private long eventSequence;
@@ -262,6 +266,9 @@ public final class ReplicationSimulation
                 .readRetryNs(500 * US)
                 .commitWaitNs(20 * MS)
                 .heartbeatIntervalNs(20 * MS)
+                // short, so that crashes and partitions outlast it: peers then drop what the replica missed of their
+                // streams, reset it and it installs their whole state
+                .retentionPeerTimeoutNs(60 * MS)
                 .tickIntervalNs(MS));
             replica.recover();
             up = true;
@@ -309,7 +316,7 @@ public final class ReplicationSimulation
 
         void doWork()
         {
-            if (crashesDone < faults.crashes() && nodesDown() < f && random.nextInt(300) == 0)
+            if (!healing && crashesDone < faults.crashes() && nodesDown() < f && random.nextInt(300) == 0)
             {
                 // crash in the middle of the group commit: the cycle's appends never become durable
                 store.crashOnNextSync();
@@ -317,6 +324,7 @@ public final class ReplicationSimulation
             try
             {
                 replica.doWork(now);
+                store.trimAuthored(replica.retentionFloorLogIndex());
             }
             catch (final MemoryReplicaStore.SimulatedCrash crash)
             {
@@ -326,6 +334,12 @@ public final class ReplicationSimulation
 
         void crash()
         {
+            final ReplicaStats s = replica.stats();
+            retired.streamResets += s.streamResets;
+            retired.stateTransfersStarted += s.stateTransfersStarted;
+            retired.stateTransfersCompleted += s.stateTransfersCompleted;
+            retired.stateTransferKeys += s.stateTransferKeys;
+            retired.stateTransferRestarts += s.stateTransferRestarts;
             up = false;
             replica.close();
             store.crash();
@@ -348,7 +362,7 @@ public final class ReplicationSimulation
     private void maybeCrashBeforeSync(final Node node)
     {
         // a crash between receiving and the group commit loses what the replica appended in this cycle
-        if (crashesDone < faults.crashes() && nodesDown() < f && random.nextInt(4000) == 0)
+        if (!healing && crashesDone < faults.crashes() && nodesDown() < f && random.nextInt(4000) == 0)
         {
             crashNode(node);
         }
@@ -380,7 +394,7 @@ public final class ReplicationSimulation
                 void run()
                 {
                     final Node node = nodes[random.nextInt(replicaCount)];
-                    if (node.up && nodesDown() < f && crashesDone < faults.crashes())
+                    if (!healing && node.up && nodesDown() < f && crashesDone < faults.crashes())
                     {
                         crashNode(node);
                     }
@@ -393,6 +407,10 @@ public final class ReplicationSimulation
             {
                 void run()
                 {
+                    if (healing)
+                    {
+                        return;
+                    }
                     partitionsDone++;
                     // cut a minority off (or, rarely, split so that no majority exists for a while)
                     final int isolated = random.nextInt(replicaCount);
@@ -794,22 +812,13 @@ public final class ReplicationSimulation
         final long limit = 60_000 * MS;
         while (!events.isEmpty())
         {
-            final Event event = events.poll();
-            now = event.at;
-            if (now > limit)
+            if (events.peek().at > limit)
             {
                 violations.add("simulation did not finish within " + limit / MS + " ms of simulated time");
                 break;
             }
-            try
+            if (!runNextEvent())
             {
-                event.run();
-            }
-            catch (final RuntimeException ex)
-            {
-                final java.io.StringWriter trace = new java.io.StringWriter();
-                ex.printStackTrace(new java.io.PrintWriter(trace));
-                violations.add("exception at " + now / US + " us: " + trace);
                 break;
             }
             if (allClientsDone())
@@ -818,6 +827,10 @@ public final class ReplicationSimulation
             }
         }
 
+        if (violations.isEmpty())
+        {
+            healAndCheckConvergence();
+        }
         checkOneValuePerVersion();
         final List<Operation> history = new ArrayList<>();
         for (final Client client : clients)
@@ -843,9 +856,83 @@ public final class ReplicationSimulation
             totals.opsTimedOut += s.opsTimedOut;
             totals.malformed += s.malformed;
             totals.duplicatesAnswered += s.duplicatesAnswered;
+            totals.streamResets += s.streamResets;
+            totals.stateTransfersStarted += s.stateTransfersStarted;
+            totals.stateTransfersCompleted += s.stateTransfersCompleted;
+            totals.stateTransferKeys += s.stateTransferKeys;
+            totals.stateTransferRestarts += s.stateTransferRestarts;
         }
+        totals.streamResets += retired.streamResets;
+        totals.stateTransfersStarted += retired.stateTransfersStarted;
+        totals.stateTransfersCompleted += retired.stateTransfersCompleted;
+        totals.stateTransferKeys += retired.stateTransferKeys;
+        totals.stateTransferRestarts += retired.stateTransferRestarts;
         return new Outcome(seed, history, replicaCount, messages, dropped, duplicated, crashesDone, partitionsDone,
             acknowledgedWrites, unknownOutcomes, violations, totals);
+    }
+
+    /**
+     * Catch-up must leave no replica behind: with the network whole and every replica up (crashed ones restart by
+     * themselves), run a while longer, then every replica must hold every key at the latest slot any replica applied.
+     * This is what stream catch-up, per-key fetches and state transfers after stream resets are for.
+     */
+    private void healAndCheckConvergence()
+    {
+        healing = true;
+        for (final boolean[] row : cut)
+        {
+            java.util.Arrays.fill(row, false);
+        }
+        final long until = now + 3000 * MS;
+        while (!events.isEmpty() && events.peek().at <= until)
+        {
+            if (!runNextEvent())
+            {
+                return;
+            }
+        }
+        final java.util.Set<MemoryReplicaStore.Bytes> keys = new java.util.TreeSet<>();
+        for (final Node node : nodes)
+        {
+            keys.addAll(node.store.decidedDigests().keySet());
+        }
+        for (final MemoryReplicaStore.Bytes key : keys)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(key.bytes());
+            long latest = 0;
+            for (final Node node : nodes)
+            {
+                latest = Math.max(latest, node.store.committedSlot(buffer, 0, buffer.capacity()));
+            }
+            for (final Node node : nodes)
+            {
+                final long slot = node.store.committedSlot(buffer, 0, buffer.capacity());
+                if (!node.up || slot != latest)
+                {
+                    violations.add("after healing, replica " + node.index + (node.up ? "" : " (down)") + " holds " +
+                        key + " at slot " + slot + ", the group at " + latest);
+                }
+            }
+        }
+    }
+
+    /** @return false when the event threw: recorded as a violation, the run ends. */
+    private boolean runNextEvent()
+    {
+        final Event event = events.poll();
+        now = event.at;
+        try
+        {
+            event.run();
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            final java.io.StringWriter trace = new java.io.StringWriter();
+            ex.printStackTrace(new java.io.PrintWriter(trace));
+            violations.add("exception at " + now / US + " us: " + trace);
+            return false;
+        }
     }
 
     private boolean allClientsDone()

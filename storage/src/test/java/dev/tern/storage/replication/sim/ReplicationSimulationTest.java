@@ -61,6 +61,10 @@ class ReplicationSimulationTest
         long unknown = 0;
         long acknowledged = 0;
         long states = 0;
+        long resets = 0;
+        long transfers = 0;
+        long transferKeys = 0;
+        long transferRestarts = 0;
         final long start = System.nanoTime();
         for (final long seed : toRun)
         {
@@ -88,12 +92,19 @@ class ReplicationSimulationTest
             unknown += outcome.unknownOutcomes();
             acknowledged += outcome.acknowledgedWrites();
             states += result.statesExplored();
+            resets += outcome.totals().streamResets;
+            transfers += outcome.totals().stateTransfersCompleted;
+            transferKeys += outcome.totals().stateTransferKeys;
+            transferRestarts += outcome.totals().stateTransferRestarts;
         }
         System.out.printf(
             "replication simulation: %d histories, %d operations (%d acknowledged writes, %d unknown outcomes), " +
             "%d faults injected (%d crashes, %d partitions, %d messages dropped, %d duplicated), " +
-            "%d checker states, %.1f s%n",
+            "%d checker states, %d stream resets, %d state transfers (%d keys installed, %d started over after the author " +
+            "restarted), all converged after healing, " +
+            "%.1f s%n",
             histories, operations, acknowledged, unknown, faults, crashes, partitions, dropped, duplicated, states,
+            resets, transfers, transferKeys, transferRestarts,
             (System.nanoTime() - start) / 1e9);
         assertTrue(histories > 0);
     }
