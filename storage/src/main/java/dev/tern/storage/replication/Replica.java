@@ -863,15 +863,24 @@ public final class Replica implements AutoCloseable
 
     /**
      * A key's state from a peer's state transfer: installed when newer, unless the key is being coordinated or fetched
-     * here (then that operation brings it up to date by itself, and installing under it would only race it).
+     * here (then that operation brings it up to date by itself, and installing under it would only race it). A key
+     * named without its state (too large for a chunk) is fetched.
      */
     private boolean installTransferred(
-        final DirectBuffer key, final int keyLength, final DirectBuffer state, final int stateLength)
+        final int author, final DirectBuffer key, final int keyLength, final DirectBuffer state, final int stateLength)
     {
-        final KeyState ks = keys.get(key, 0, keyLength, hash(key, 0, keyLength));
+        final long keyHash = hash(key, 0, keyLength);
+        final KeyState ks = keys.get(key, 0, keyLength, keyHash);
         if (null != ks && ks.phase != KeyState.IDLE && ks.phase != KeyState.BACKOFF)
         {
             stats.stateTransferKeysSkipped++;
+            return false;
+        }
+        if (0 == stateLength)
+        {
+            // too large for a chunk: fetched on its own, installed when the KeyState comes
+            final KeyState large = null != ks ? ks : keys.getOrCreate(key, 0, keyLength, keyHash);
+            sendFetch(large, author);
             return false;
         }
         if (!store.installKey(state, 0, stateLength))

@@ -54,7 +54,7 @@ public final class ReplicaStats
     public long stateTransferRestarts;
     /** Keys installed from a state transfer (also counted in keysInstalled). */
     public long stateTransferKeys;
-    /** Keys a transfer left out: too large for a chunk, or busy here; they catch up when accessed. */
+    /** Keys a transfer left to the operation coordinating or fetching them here at that moment. */
     public long stateTransferKeysSkipped;
     /** State chunks exported as the author. */
     public long stateChunksServed;

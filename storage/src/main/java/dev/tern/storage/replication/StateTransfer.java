@@ -28,10 +28,13 @@ import java.util.Arrays;
  */
 final class StateTransfer
 {
-    /** Installs one key's exported state at the receiver, if newer; returns whether it did. */
+    /**
+     * Installs one key's exported state at the receiver, if newer; returns whether it did. An empty state names a key
+     * too large for a chunk: the receiver fetches it from the author on its own.
+     */
     interface Installer
     {
-        boolean install(DirectBuffer key, int keyLength, DirectBuffer state, int stateLength);
+        boolean install(int author, DirectBuffer key, int keyLength, DirectBuffer state, int stateLength);
     }
 
     private static final int HEADER = MessageHeaderDecoder.ENCODED_LENGTH;
@@ -39,6 +42,8 @@ final class StateTransfer
     /** Positions scanned per chunk at most, so a sparse index costs the author bounded work per request. */
     private static final int MAX_POSITIONS_PER_CHUNK = 1 << 16;
     private static final int MAX_KEY_LENGTH = 1024;
+    /** Keys too large for a chunk named per chunk at most: each costs the receiver a fetch of its own. */
+    private static final int MAX_LARGE_KEYS_PER_CHUNK = 16;
 
     private final int groupId;
     private final int self;
@@ -188,7 +193,6 @@ final class StateTransfer
         }
         authorIncarnation[author] = chunkIncarnation;
         final long next = decoder.nextPosition();
-        stats.stateTransferKeysSkipped += decoder.skipped();
         final StateChunkDecoder.StatesDecoder states = decoder.states();
         while (states.hasNext())
         {
@@ -202,7 +206,7 @@ final class StateTransfer
                 stats.malformed++;
                 continue;
             }
-            if (installer.install(keyView, keyLength, stateView, stateLength))
+            if (installer.install(author, keyView, keyLength, stateView, stateLength))
             {
                 stats.stateTransferKeys++;
             }
@@ -246,31 +250,34 @@ final class StateTransfer
         long scan = start;
         int count = 0;
         int bytes = 0;
-        int skipped = 0;
+        int large = 0;
         while (scan < limit && count < 65535)
         {
             final int keyLength = store.keyAt(scan, scanKey);
-            if (keyLength > 0)
+            int stateLength = keyLength > 0 ? store.exportKey(scanKey, 0, keyLength, exported) : 0;
+            if (stateLength > 0)
             {
-                final int stateLength = store.exportKey(scanKey, 0, keyLength, exported);
-                final int entryLength = 8 + keyLength + stateLength;
-                if (stateLength > 0 && entryLength > chunkBytes)
+                if (8 + keyLength + stateLength > chunkBytes)
                 {
-                    skipped++; // larger than any chunk: the receiver fetches it when the key is accessed
-                }
-                else if (stateLength > 0)
-                {
-                    if (count > 0 && bytes + entryLength > chunkBytes)
+                    // larger than any chunk: named without its state, the receiver fetches it (KeyState has no limit)
+                    if (large == MAX_LARGE_KEYS_PER_CHUNK)
                     {
                         break; // the next chunk starts at this key
                     }
-                    gathered.putInt(bytes, keyLength);
-                    gathered.putBytes(bytes + 4, scanKey, 0, keyLength);
-                    gathered.putInt(bytes + 4 + keyLength, stateLength);
-                    gathered.putBytes(bytes + 8 + keyLength, exported, 0, stateLength);
-                    bytes += entryLength;
-                    count++;
+                    large++;
+                    stateLength = 0;
                 }
+                final int entryLength = 8 + keyLength + stateLength;
+                if (count > 0 && bytes + entryLength > chunkBytes)
+                {
+                    break; // the next chunk starts at this key
+                }
+                gathered.putInt(bytes, keyLength);
+                gathered.putBytes(bytes + 4, scanKey, 0, keyLength);
+                gathered.putInt(bytes + 4 + keyLength, stateLength);
+                gathered.putBytes(bytes + 8 + keyLength, exported, 0, stateLength);
+                bytes += entryLength;
+                count++;
             }
             scan++;
         }
@@ -281,8 +288,7 @@ final class StateTransfer
             .transferId(decoder.transferId())
             .incarnation(incarnation)
             .position(start)
-            .nextPosition(scan >= positions ? NONE : scan)
-            .skipped(skipped);
+            .nextPosition(scan >= positions ? NONE : scan);
         final StateChunkEncoder.StatesEncoder states = chunkEncoder.statesCount(count);
         for (int i = 0, p = 0; i < count; i++)
         {

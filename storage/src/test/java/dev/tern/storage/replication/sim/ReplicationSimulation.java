@@ -269,6 +269,8 @@ public final class ReplicationSimulation
                 // short, so that crashes and partitions outlast it: peers then drop what the replica missed of their
                 // streams, reset it and it installs their whole state
                 .retentionPeerTimeoutNs(60 * MS)
+                // small chunks and batches: transfers take many round trips, so crashes land in the middle of them
+                .maxShipBytes(1024)
                 .tickIntervalNs(MS));
             replica.recover();
             up = true;
