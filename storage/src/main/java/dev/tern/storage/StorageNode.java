@@ -161,7 +161,6 @@ public final class StorageNode implements Agent, AutoCloseable
     private final SnapshotFrame snapshotFrame = new SnapshotFrame();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer rowKeyView = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer scanKeyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer markValue = new UnsafeBuffer(ByteBuffer.allocateDirect(BinlogRecord.MARK_VALUE_LENGTH));
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
     private final ValueView internalValue = new ValueView();
@@ -1229,8 +1228,8 @@ public final class StorageNode implements Agent, AutoCloseable
             return 0;
         }
         final int keyLength = index.keyLength(entry);
-        scanKeyView.wrap(memory.address(index.keyOffset(entry)), keyLength);
-        keyOut.putBytes(0, scanKeyView, 0, keyLength);
+        keyView.wrap(memory.address(index.keyOffset(entry)), keyLength);
+        keyOut.putBytes(0, keyView, 0, keyLength);
         return keyLength;
     }
 

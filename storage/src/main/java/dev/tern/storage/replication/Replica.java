@@ -57,7 +57,7 @@ public final class Replica implements AutoCloseable
 
     private static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
     private static final int HEADER = MessageHeaderDecoder.ENCODED_LENGTH;
-    private static final int MAX_KEY_LENGTH = 1024;
+    static final int MAX_KEY_LENGTH = 1024;
     /** Heartbeat intervals without a heartbeat after which a peer is silent and its shipping pauses. */
     private static final int SILENT_PEER_HEARTBEATS = 5;
 
@@ -890,11 +890,21 @@ public final class Replica implements AutoCloseable
         stats.keysInstalled++;
         if (null != ks)
         {
-            ks.decidedUpTo(store.committedSlot(ks.key, 0, ks.keyLength));
-            tryApplyWaiting(ks);
+            afterInstall(ks);
             keys.releaseIfIdle(ks);
         }
         return true;
+    }
+
+    /** After an install (fetched or transferred): drop what it decided and apply the commits waiting behind it. */
+    private void afterInstall(final KeyState ks)
+    {
+        ks.decidedUpTo(store.committedSlot(ks.key, 0, ks.keyLength));
+        tryApplyWaiting(ks);
+        if (ks.waitingCount > 0)
+        {
+            ks.waitingSinceNs = nowNs;
+        }
     }
 
     /** @return how many peers this replica is installing the whole state of (after stream resets). */
@@ -1368,13 +1378,7 @@ public final class Replica implements AutoCloseable
         {
             stats.keysInstalled++;
         }
-        final long committed = store.committedSlot(ks.key, 0, ks.keyLength);
-        ks.decidedUpTo(committed);
-        tryApplyWaiting(ks);
-        if (ks.waitingCount > 0)
-        {
-            ks.waitingSinceNs = nowNs;
-        }
+        afterInstall(ks);
         resumeAfterFetch(ks);
         keys.releaseIfIdle(ks);
     }

@@ -41,7 +41,6 @@ final class StateTransfer
     private static final long NONE = -1;
     /** Positions scanned per chunk at most, so a sparse index costs the author bounded work per request. */
     private static final int MAX_POSITIONS_PER_CHUNK = 1 << 16;
-    private static final int MAX_KEY_LENGTH = 1024;
     /** Keys too large for a chunk named per chunk at most: each costs the receiver a fetch of its own. */
     private static final int MAX_LARGE_KEYS_PER_CHUNK = 16;
 
@@ -66,7 +65,7 @@ final class StateTransfer
     private final UnsafeBuffer message;
     private final ExpandableArrayBuffer gathered = new ExpandableArrayBuffer(64 * 1024);
     private final ExpandableArrayBuffer exported = new ExpandableArrayBuffer(4096);
-    private final UnsafeBuffer scanKey = new UnsafeBuffer(new byte[MAX_KEY_LENGTH]);
+    private final UnsafeBuffer scanKey = new UnsafeBuffer(new byte[Replica.MAX_KEY_LENGTH]);
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
 
@@ -201,7 +200,7 @@ final class StateTransfer
             states.wrapKey(keyView);
             final int stateLength = states.stateLength();
             states.wrapState(stateView);
-            if (keyLength < 1 || keyLength > MAX_KEY_LENGTH)
+            if (keyLength < 1 || keyLength > Replica.MAX_KEY_LENGTH)
             {
                 stats.malformed++;
                 continue;
