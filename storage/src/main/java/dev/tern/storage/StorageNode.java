@@ -191,6 +191,8 @@ public final class StorageNode implements Agent, AutoCloseable
     private long snapshotCursor;
     private int snapshotGeneration;
     private long snapshotMarkIndex;
+    /** Where the snapshot being written replays from: its mark, or the replay floor when that is older. */
+    private long snapshotReplayFromIndex;
     private long snapshotStartMs;
     private File snapshotTarget;
     private Thread snapshotFinisher;
@@ -1052,6 +1054,7 @@ public final class StorageNode implements Agent, AutoCloseable
             requests.forEach((clientId, sequence, code, version) -> writer.writeRequest(clientId, sequence, code, version));
             snapshotGeneration = generation;
             snapshotMarkIndex = markIndex;
+            snapshotReplayFromIndex = replayFrom;
             snapshotTarget = new File(snapshotDir, SnapshotFormat.fileName(generation));
             snapshotCursor = 0;
             snapshotStartMs = epochClock.time();
@@ -1976,7 +1979,8 @@ public final class StorageNode implements Agent, AutoCloseable
             return;
         }
         renameValueFile(snapshotGeneration, snapshotTarget);
-        latestSnapshot = new SnapshotInfo(snapshotTarget, snapshotGeneration, snapshotMarkIndex, snapshotMarkIndex, nodeId);
+        latestSnapshot = new SnapshotInfo(
+            snapshotTarget, snapshotGeneration, snapshotReplayFromIndex, snapshotMarkIndex, nodeId);
         dropValueFilesExcept(snapshotGeneration);
         snapshots++;
         snapshotMs = nowMs - snapshotStartMs;
@@ -2439,7 +2443,8 @@ public final class StorageNode implements Agent, AutoCloseable
                 {
                     throw new IllegalStateException("binlog in " + binlog.dir() + " no longer holds index " +
                         Long.toHexString(replayFrom) + " that snapshot " + latestSnapshot.file() +
-                        " replays from; install a snapshot from a peer");
+                        " replays from (it holds " + Long.toHexString(binlog.firstIndex()) + " to " +
+                        Long.toHexString(binlog.lastIndex()) + "); install a snapshot from a peer");
                 }
                 return BinlogReader.NO_DAMAGE;
             }

@@ -158,6 +158,37 @@ class SnapshotTest
     }
 
     @Test
+    void shouldKeepTheCyclesFromTheReplayFloorASnapshotWasTakenAtAndRestartFromThem()
+    {
+        clock.update(TimeUnit.DAYS.toMillis(20_000));
+        final long[] replayFloor = {Long.MAX_VALUE};
+        final File nodeDir = new File(dir, "a");
+        node = StorageNode.launch(context(nodeDir).epochClock(clock).rollCycle("FIVE_MINUTELY")
+            .replayFloor(() -> replayFloor[0]));
+        final long[] indices = new long[4];
+        for (int i = 0; i < indices.length; i++)
+        {
+            put(node, "key-" + i, "value-" + i);
+            indices[i] = node.lastWriteIndex();
+            clock.advance(TimeUnit.MINUTES.toMillis(5));
+        }
+        // the replica above still needs the record at indices[1] replayed (an open vote): the snapshot replays from it
+        replayFloor[0] = indices[1];
+        snapshot(node);
+        assertEquals(indices[1], node.latestSnapshot().replayFromIndex());
+        assertEquals(indices[1], node.firstBinlogIndex(), "the snapshot deleted only the cycle before its replay floor");
+        assertEquals(0, node.deleteBinlogCycles(Long.MAX_VALUE));
+
+        node.close();
+        node = StorageNode.launch(context(nodeDir).epochClock(clock).rollCycle("FIVE_MINUTELY"));
+        assertEquals(indices[1], node.latestSnapshot().replayFromIndex());
+        for (int i = 0; i < indices.length; i++)
+        {
+            assertEquals("value-" + i, get(node, "key-" + i));
+        }
+    }
+
+    @Test
     void shouldReplayTheWholeBinlogWhenTheSnapshotIsDamaged() throws Exception
     {
         final File nodeDir = new File(dir, "a");

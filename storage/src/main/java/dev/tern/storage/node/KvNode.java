@@ -150,6 +150,15 @@ public final class KvNode implements AutoCloseable
         return agent.replica().catchUpLag();
     }
 
+    /**
+     * @return records of this replica's own stream that a peer has not reported holding (read from another thread:
+     * approximate).
+     */
+    public long peerStreamLag(final int peer)
+    {
+        return agent.replica().peerStreamLag(peer);
+    }
+
     /** @return how many peers' whole state this replica is installing (read from another thread: approximate). */
     public int stateTransfersActive()
     {

@@ -147,6 +147,8 @@ public final class Replica implements AutoCloseable
     private long nowNs;
     private long nextTickNs;
     private long nextHeartbeatNs;
+    /** The durable authored head this replica last told its peers. */
+    private long announcedHead;
     private boolean started;
     private long nextReadId;
     private long nextFetchId;
@@ -549,14 +551,15 @@ public final class Replica implements AutoCloseable
 
     private int encodeHeartbeat()
     {
+        announcedHead = store.durableAuthoredHead();
         heartbeatEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .groupId(groupId)
             .from((short)self)
-            .authoredHead(store.durableAuthoredHead());
+            .authoredHead(announcedHead);
         final HeartbeatEncoder.CursorsEncoder cursors = heartbeatEncoder.cursorsCount(replicaCount);
         for (int author = 0; author < replicaCount; author++)
         {
-            cursors.next().author((short)author).authorIndex(author == self ? store.durableAuthoredHead() : cursor[author]);
+            cursors.next().author((short)author).authorIndex(author == self ? announcedHead : cursor[author]);
         }
         return HEADER + heartbeatEncoder.encodedLength();
     }
@@ -2177,6 +2180,15 @@ public final class Replica implements AutoCloseable
             }
         }
         return lag;
+    }
+
+    /**
+     * @return how many records of this replica's authored stream a peer has not reported holding, as the last
+     * heartbeats both ways tell: 0 once the peer has caught up with this replica's stream.
+     */
+    public long peerStreamLag(final int peer)
+    {
+        return Math.max(0, announcedHead - peerCursorOfSelf[peer]);
     }
 
     /** @return requests (reads and writes) in progress here. */

@@ -285,10 +285,15 @@ class KvNodeTest
             () -> "replica 2 to be told its missed records are gone: replica 2 " + restarted.stats() + "; replica 0 " +
             nodes[0].stats() + "; replica 1 " + nodes[1].stats());
 
-        Await.await(() -> restarted.stats().stateTransfersCompleted > 0 && restarted.stateTransfersActive() == 0 &&
+        // done when both authors hear that replica 2 holds all of their streams (so it has taken every reset they
+        // sent: a reset from the second author can come well after the first author's transfer completed) and no
+        // transfer is still running
+        Await.await(() -> nodes[0].peerStreamLag(2) == 0 && nodes[1].peerStreamLag(2) == 0 &&
+            restarted.stats().stateTransfersCompleted > 0 && restarted.stateTransfersActive() == 0 &&
             restarted.catchUpLag() == 0, java.time.Duration.ofSeconds(30),
             () -> "replica 2 to install the state of the replicas that reset it and catch up their streams: " +
-            restarted.stats());
+            restarted.stats() + "; lag behind replica 0 " + nodes[0].peerStreamLag(2) + ", replica 1 " +
+            nodes[1].peerStreamLag(2));
         // mostly the lost keys come by the transfers; now and then an author's reader still had a deleted cycle mapped
         // and shipped them in its stream instead: either way replica 2 must end up holding them, checked below
 
