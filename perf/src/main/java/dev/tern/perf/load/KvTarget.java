@@ -248,7 +248,7 @@ public final class KvTarget implements AutoCloseable
      * @param count endpoints wanted.
      * @return that many distinct 127.0.0.1 endpoints whose UDP ports are free now.
      */
-    static List<String> freeEndpoints(final int count)
+    public static List<String> freeEndpoints(final int count)
     {
         final List<DatagramSocket> sockets = new ArrayList<>();
         final List<String> endpoints = new ArrayList<>();

@@ -2,15 +2,11 @@ package dev.tern.perf.storage;
 
 import dev.tern.perf.codec.Messages;
 import dev.tern.perf.load.KvTarget;
-import dev.tern.storage.ResultCode;
 import dev.tern.storage.client.KvClient;
-import dev.tern.storage.client.KvResponseListener;
 import dev.tern.transport.EmbeddedDriver;
 import io.aeron.CommonContext;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,24 +65,11 @@ public class KvGroupBenchmark
     private File dir;
     private KvTarget group;
     private EmbeddedDriver driver;
-    private KvClient client;
+    private KvWindow requests;
     private final UnsafeBuffer key = new UnsafeBuffer(new byte[Messages.KEY_LENGTH]);
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Messages.VALUE_LENGTH]);
-    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 50_000);
-    private long completed;
     private long consumed;
-    private long failed;
-    private int inFlight;
     private long nextKey;
-    private final KvResponseListener listener = (correlationId, result, version, response) ->
-    {
-        inFlight--;
-        completed++;
-        if (ResultCode.OK != result)
-        {
-            failed++;
-        }
-    };
 
     @Setup(Level.Trial)
     public void setUp() throws Exception
@@ -94,44 +77,22 @@ public class KvGroupBenchmark
         dir = Files.createTempDirectory("tern-kv-group-bench").toFile();
         group = KvTarget.inProcess(new File(dir, "kv"), new File(dir, "monitor"));
         driver = EmbeddedDriver.launch(new EmbeddedDriver.Context().aeronDir(CommonContext.generateRandomDirName()));
-        client = KvClient.connect(new KvClient.Context().aeron(driver.aeron()).cluster(group.cluster()));
-        for (int i = 0; i < keys; i++)
+        requests = new KvWindow(
+            KvClient.connect(new KvClient.Context().aeron(driver.aeron()).cluster(group.cluster())), window);
+        requests.putAll(key, value, 0, keys);
+        if (requests.failed > 0)
         {
-            while (inFlight >= window)
-            {
-                idle.idle(client.poll());
-            }
-            key.putLong(8, i);
-            if (client.put(key, 0, key.capacity(), value, 0, value.capacity(), listener) >= 0)
-            {
-                inFlight++;
-            }
-            else
-            {
-                i--;
-                idle.idle(client.poll());
-            }
+            throw new IllegalStateException(requests.failed + " of " + keys + " preload puts failed");
         }
-        while (inFlight > 0)
-        {
-            idle.idle(client.poll());
-        }
-        if (failed > 0)
-        {
-            throw new IllegalStateException(failed + " of " + keys + " preload puts failed");
-        }
-        consumed = completed;
+        consumed = requests.completed;
     }
 
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        while (inFlight > 0)
-        {
-            idle.idle(client.poll());
-        }
-        System.out.println("KvGroupBenchmark: " + completed + " operations, " + failed + " failed");
-        CloseHelper.quietCloseAll(client, driver, group);
+        requests.drain();
+        System.out.println("KvGroupBenchmark: " + requests.completed + " operations, " + requests.failed + " failed");
+        CloseHelper.quietCloseAll(requests.client, driver, group);
         IoUtil.delete(dir, true);
     }
 
@@ -145,20 +106,21 @@ public class KvGroupBenchmark
     /** One benchmark operation is one answer: a poll may deliver several, and each is counted once. */
     private long awaitOne()
     {
-        while (completed == consumed)
+        while (requests.completed == consumed)
         {
-            idle.idle(client.poll());
+            requests.idle.idle(requests.client.poll());
         }
-        idle.reset();
+        requests.idle.reset();
         return ++consumed;
     }
 
     @Benchmark
     public long put()
     {
-        while (inFlight < window && client.put(key, 0, nextKey(), value, 0, value.capacity(), listener) >= 0)
+        while (requests.inFlight < window &&
+            requests.client.put(key, 0, nextKey(), value, 0, value.capacity(), requests.listener) >= 0)
         {
-            inFlight++;
+            requests.inFlight++;
         }
         return awaitOne();
     }
@@ -166,9 +128,9 @@ public class KvGroupBenchmark
     @Benchmark
     public long get()
     {
-        while (inFlight < window && client.get(key, 0, nextKey(), listener) >= 0)
+        while (requests.inFlight < window && requests.client.get(key, 0, nextKey(), requests.listener) >= 0)
         {
-            inFlight++;
+            requests.inFlight++;
         }
         return awaitOne();
     }

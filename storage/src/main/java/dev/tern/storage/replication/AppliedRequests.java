@@ -4,12 +4,16 @@ package dev.tern.storage.replication;
  * The decided requests a replica remembers, so that a retry of a request (same client id and sequence), at any
  * coordinator, is answered with its original result instead of being applied again. Bounded: the oldest entries are
  * forgotten first. Open addressing over primitive arrays, no allocation once built. Single-threaded.
+ * <p>
+ * Each entry also sits in a doubly linked chain of its key hash's bucket, threaded through its place in the eviction
+ * order (which never moves while it is remembered), so the requests of one key are found without a scan of the table
+ * (a key export: per-key fetches and state transfers export each key with its requests).
  */
 final class AppliedRequests
 {
     private static final long EMPTY = 0;
+    private static final int NONE = -1;
 
-    private final int capacity;
     private final int mask;
     private final long[] clientIds;
     private final long[] sequences;
@@ -18,6 +22,12 @@ final class AppliedRequests
     private final int[] results;
     private final long[] fifoClient;
     private final long[] fifoSequence;
+    /** Per place in the eviction order: the entry's key hash and its neighbours in its bucket's chain. */
+    private final long[] fifoKeyHash;
+    private final int[] nextInBucket;
+    private final int[] previousInBucket;
+    /** Per bucket (key hash mixed, masked): the place of the latest entry of its chain, or NONE. */
+    private final int[] bucketHeads;
     private final int maxEntries;
     private int size;
     private int fifoHead;
@@ -31,7 +41,7 @@ final class AppliedRequests
     AppliedRequests(final int maxEntries)
     {
         this.maxEntries = maxEntries;
-        capacity = Integer.highestOneBit(Math.max(16, maxEntries * 2 - 1)) << 1;
+        final int capacity = Integer.highestOneBit(Math.max(16, maxEntries * 2 - 1)) << 1;
         mask = capacity - 1;
         clientIds = new long[capacity];
         sequences = new long[capacity];
@@ -40,6 +50,11 @@ final class AppliedRequests
         results = new int[capacity];
         fifoClient = new long[maxEntries];
         fifoSequence = new long[maxEntries];
+        fifoKeyHash = new long[maxEntries];
+        nextInBucket = new int[maxEntries];
+        previousInBucket = new int[maxEntries];
+        bucketHeads = new int[capacity];
+        java.util.Arrays.fill(bucketHeads, NONE);
     }
 
     /**
@@ -60,6 +75,7 @@ final class AppliedRequests
             {
                 // evict first, then look for a slot again: the eviction shifts entries back along probe paths
                 remove(fifoClient[fifoHead], fifoSequence[fifoHead]);
+                unlink(fifoHead);
                 fifoHead = (fifoHead + 1) % maxEntries;
                 slot = find(clientId, sequence);
             }
@@ -68,8 +84,16 @@ final class AppliedRequests
             sequences[slot] = sequence;
             fifoClient[fifoTail] = clientId;
             fifoSequence[fifoTail] = sequence;
+            link(fifoTail, keyHash);
             fifoTail = (fifoTail + 1) % maxEntries;
             size++;
+        }
+        else if (keyHashes[slot] != keyHash)
+        {
+            // the same request id for another key (a client reusing sequences): it now belongs to that key
+            final int place = placeOf(clientId, sequence);
+            unlink(place);
+            link(place, keyHash);
         }
         keyHashes[slot] = keyHash;
         results[slot] = result;
@@ -113,14 +137,15 @@ final class AppliedRequests
     }
 
     /**
-     * Visit the remembered requests of one key (for a key install): a scan of the whole table, for rare use.
+     * Visit the remembered requests of one key (for a key export), latest first: a walk of its bucket's chain.
      */
     void forEachOfKey(final long keyHash, final Visitor visitor)
     {
-        for (int slot = 0; slot < capacity; slot++)
+        for (int place = bucketHeads[bucket(keyHash)]; NONE != place; place = nextInBucket[place])
         {
-            if (EMPTY != clientIds[slot] && keyHashes[slot] == keyHash)
+            if (fifoKeyHash[place] == keyHash)
             {
+                final int slot = find(fifoClient[place], fifoSequence[place]);
                 visitor.accept(clientIds[slot], sequences[slot], results[slot], versions[slot]);
             }
         }
@@ -129,9 +154,61 @@ final class AppliedRequests
     void clear()
     {
         java.util.Arrays.fill(clientIds, EMPTY);
+        java.util.Arrays.fill(bucketHeads, NONE);
         size = 0;
         fifoHead = 0;
         fifoTail = 0;
+    }
+
+    private int bucket(final long keyHash)
+    {
+        return hash(keyHash, 0) & mask;
+    }
+
+    /** Put the entry at {@code place} in the eviction order at the head of its key hash's chain. */
+    private void link(final int place, final long keyHash)
+    {
+        final int bucket = bucket(keyHash);
+        final int head = bucketHeads[bucket];
+        fifoKeyHash[place] = keyHash;
+        previousInBucket[place] = NONE;
+        nextInBucket[place] = head;
+        if (NONE != head)
+        {
+            previousInBucket[head] = place;
+        }
+        bucketHeads[bucket] = place;
+    }
+
+    private void unlink(final int place)
+    {
+        final int previous = previousInBucket[place];
+        final int next = nextInBucket[place];
+        if (NONE == previous)
+        {
+            bucketHeads[bucket(fifoKeyHash[place])] = next;
+        }
+        else
+        {
+            nextInBucket[previous] = next;
+        }
+        if (NONE != next)
+        {
+            previousInBucket[next] = previous;
+        }
+    }
+
+    /** @return the place in the eviction order of a remembered request (rare: a scan of the order). */
+    private int placeOf(final long clientId, final long sequence)
+    {
+        for (int i = 0, place = fifoHead; i < size; i++, place = (place + 1) % maxEntries)
+        {
+            if (fifoClient[place] == clientId && fifoSequence[place] == sequence)
+            {
+                return place;
+            }
+        }
+        throw new IllegalStateException("request " + clientId + ":" + sequence + " not in the eviction order");
     }
 
     private static int hash(final long clientId, final long sequence)

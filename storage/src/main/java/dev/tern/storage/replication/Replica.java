@@ -1430,7 +1430,8 @@ public final class Replica implements AutoCloseable
         final int target = from == self || from < 0 || from >= replicaCount ? nextPeer(self) : from;
         ks.fetchId = ++nextFetchId;
         ks.fetchFrom = target;
-        ks.fetchDeadlineNs = nowNs + ctx.roundTimeoutNs * 2;
+        // each attempt waits longer (up to 4 times): a peer slow to answer is not sent the same fetch ever faster
+        ks.fetchDeadlineNs = nowNs + (ctx.roundTimeoutNs * 2 << Math.min(ks.fetchAttempts, 2));
         fetches.put(ks.fetchId, ks);
         stats.fetchesSent++;
         fetchKeyEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)

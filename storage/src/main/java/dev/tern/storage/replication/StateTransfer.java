@@ -127,6 +127,7 @@ final class StateTransfer
         stats.stateTransfersStarted++;
         position[author] = 0;
         authorIncarnation[author] = 0;
+        transferId[author] = 0;
         request(author, nowNs);
     }
 
@@ -159,9 +160,17 @@ final class StateTransfer
         return active;
     }
 
+    /**
+     * Ask for the chunk at the current position. A transfer keeps its id across its requests, resends included: a
+     * chunk that comes after its request was sent again still counts (when it is for the current position), so a
+     * round trip longer than the resend timeout slows a transfer down but never stops it.
+     */
     private void request(final int author, final long nowNs)
     {
-        transferId[author] = ++nextTransferId;
+        if (0 == transferId[author])
+        {
+            transferId[author] = ++nextTransferId;
+        }
         requestedNs[author] = nowNs;
         requestEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
             .groupId(groupId)
@@ -187,6 +196,7 @@ final class StateTransfer
             stats.stateTransferRestarts++;
             position[author] = 0;
             authorIncarnation[author] = 0;
+            transferId[author] = 0;
             request(author, nowNs);
             return;
         }

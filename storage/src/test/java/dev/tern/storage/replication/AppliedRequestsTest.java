@@ -32,8 +32,9 @@ class AppliedRequestsTest
             {
                 continue;
             }
-            table.record(clientId, sequence, 7, i % 3, i);
-            recent.addLast(new long[]{ clientId, sequence, i % 3, i });
+            final long keyHash = random.nextInt(8);
+            table.record(clientId, sequence, keyHash, i % 3, i);
+            recent.addLast(new long[]{ clientId, sequence, i % 3, i, keyHash });
             outcomes.put(id, recent.peekLast());
             if (recent.size() > capacity)
             {
@@ -48,7 +49,42 @@ class AppliedRequestsTest
                 assertEquals(kept[3], table.version());
             }
             assertEquals(recent.size(), table.size());
+            final long someKey = random.nextInt(8);
+            assertEquals(requestsOf(recent, someKey), requestsOf(table, someKey), "requests of key " + someKey);
         }
+    }
+
+    @Test
+    void shouldMoveARequestRecordedAgainForAnotherKeyToThatKey()
+    {
+        final AppliedRequests table = new AppliedRequests(1024);
+        table.record(1, 1, 10, 0, 5);
+        table.record(1, 2, 10, 0, 6);
+        table.record(1, 1, 20, 0, 7);
+
+        assertEquals(java.util.Set.of("1:2:0:6"), requestsOf(table, 10));
+        assertEquals(java.util.Set.of("1:1:0:7"), requestsOf(table, 20));
+    }
+
+    private static java.util.Set<String> requestsOf(final AppliedRequests table, final long keyHash)
+    {
+        final java.util.Set<String> requests = new java.util.HashSet<>();
+        table.forEachOfKey(keyHash, (clientId, sequence, result, version) ->
+            assertTrue(requests.add(clientId + ":" + sequence + ":" + result + ":" + version), "visited once"));
+        return requests;
+    }
+
+    private static java.util.Set<String> requestsOf(final ArrayDeque<long[]> recent, final long keyHash)
+    {
+        final java.util.Set<String> requests = new java.util.HashSet<>();
+        for (final long[] r : recent)
+        {
+            if (r[4] == keyHash)
+            {
+                requests.add(r[0] + ":" + r[1] + ":" + r[2] + ":" + r[3]);
+            }
+        }
+        return requests;
     }
 
     @Test
