@@ -79,6 +79,8 @@ final class KeyState
     int fetchFrom;
     int fetchAttempts;
     ReadOp fetchWaiters;
+    /** A state transfer from this author left the key alone while an operation ran on it: fetched once idle. */
+    int transferSkippedFrom = -1;
 
     void init(final DirectBuffer buffer, final int offset, final int length, final long hash)
     {
@@ -110,7 +112,7 @@ final class KeyState
     boolean isIdle()
     {
         return null == opHead && phase == IDLE && pendingSlot == 0 && heldCount == 0 && waitingCount == 0 &&
-            fetchId == 0 && null == fetchWaiters;
+            fetchId == 0 && null == fetchWaiters && transferSkippedFrom < 0;
     }
 
     void startRound(final long deadlineNs)
@@ -271,5 +273,6 @@ final class KeyState
         fetchFrom = -1;
         fetchAttempts = 0;
         fetchWaiters = null;
+        transferSkippedFrom = -1;
     }
 }

@@ -515,6 +515,13 @@ public final class Replica implements AutoCloseable
             sendFetch(ks, ks.waitingAuthor[0]);
         }
 
+        if (ks.transferSkippedFrom >= 0 && ks.fetchId == 0 &&
+            (ks.phase == KeyState.IDLE || ks.phase == KeyState.BACKOFF))
+        {
+            sendFetch(ks, ks.transferSkippedFrom);
+            ks.transferSkippedFrom = -1;
+        }
+
         keys.releaseIfIdle(ks);
     }
 
@@ -876,7 +883,9 @@ public final class Replica implements AutoCloseable
         final KeyState ks = keys.get(key, 0, keyLength, keyHash);
         if (null != ks && ks.phase != KeyState.IDLE && ks.phase != KeyState.BACKOFF)
         {
+            // that operation may fail (its round times out): the key is fetched from the author once it is idle
             stats.stateTransferKeysSkipped++;
+            ks.transferSkippedFrom = author;
             return false;
         }
         if (0 == stateLength)
@@ -1367,13 +1376,23 @@ public final class Replica implements AutoCloseable
     private void onKeyState(final KeyStateDecoder decoder)
     {
         final long fetchId = decoder.fetchId();
-        decoder.skipKey();
+        final int keyLength = decoder.keyLength();
+        decoder.wrapKey(keyView);
         final int stateLength = decoder.stateLength();
         decoder.wrapState(dataView);
-        final KeyState ks = fetches.remove(fetchId);
+        KeyState ks = fetches.remove(fetchId);
         if (null == ks || ks.fetchId != fetchId)
         {
-            return;
+            // the answer to an earlier attempt of a fetch since sent again: it answers the pending one as well (a
+            // peer's decided state, installed only when newer; whoever waits checks again), so a peer slower than
+            // the fetch timeout still gets its answers through
+            ks = keyLength > 0 && keyLength <= MAX_KEY_LENGTH ?
+                keys.get(keyView, 0, keyLength, hash(keyView, 0, keyLength)) : null;
+            if (null == ks || 0 == ks.fetchId)
+            {
+                return;
+            }
+            fetches.remove(ks.fetchId);
         }
         ks.fetchId = 0;
         ks.fetchAttempts = 0;
