@@ -190,11 +190,9 @@ public final class StorageNode implements Agent, AutoCloseable
     private SnapshotWriter snapshotWriter;
     private long snapshotCursor;
     private int snapshotGeneration;
-    private long snapshotMarkIndex;
-    /** Where the snapshot being written replays from: its mark, or the replay floor when that is older. */
-    private long snapshotReplayFromIndex;
+    /** The snapshot being written, as it is known once complete (replays from its mark or an older replay floor). */
+    private SnapshotInfo snapshotInProgress;
     private long snapshotStartMs;
-    private File snapshotTarget;
     private Thread snapshotFinisher;
     private volatile int finishState;
     private volatile Throwable finishError;
@@ -1053,9 +1051,8 @@ public final class StorageNode implements Agent, AutoCloseable
             final SnapshotWriter writer = snapshotWriter;
             requests.forEach((clientId, sequence, code, version) -> writer.writeRequest(clientId, sequence, code, version));
             snapshotGeneration = generation;
-            snapshotMarkIndex = markIndex;
-            snapshotReplayFromIndex = replayFrom;
-            snapshotTarget = new File(snapshotDir, SnapshotFormat.fileName(generation));
+            snapshotInProgress = new SnapshotInfo(new File(snapshotDir, SnapshotFormat.fileName(generation)),
+                generation, replayFrom, markIndex, nodeId);
             snapshotCursor = 0;
             snapshotStartMs = epochClock.time();
             return true;
@@ -1946,7 +1943,7 @@ public final class StorageNode implements Agent, AutoCloseable
         snapshotBytes = writer.finish();
         snapshotWriter = null;
         final File partial = writer.file();
-        final File target = snapshotTarget;
+        final File target = snapshotInProgress.file();
         finishState = FINISH_RUNNING;
         finishError = null;
         snapshotFinisher = new Thread(() ->
@@ -1978,9 +1975,8 @@ public final class StorageNode implements Agent, AutoCloseable
             errorHandler.onError(finishError);
             return;
         }
-        renameValueFile(snapshotGeneration, snapshotTarget);
-        latestSnapshot = new SnapshotInfo(
-            snapshotTarget, snapshotGeneration, snapshotReplayFromIndex, snapshotMarkIndex, nodeId);
+        renameValueFile(snapshotGeneration, snapshotInProgress.file());
+        latestSnapshot = snapshotInProgress;
         dropValueFilesExcept(snapshotGeneration);
         snapshots++;
         snapshotMs = nowMs - snapshotStartMs;

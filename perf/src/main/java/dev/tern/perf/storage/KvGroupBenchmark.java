@@ -117,10 +117,9 @@ public class KvGroupBenchmark
     @Benchmark
     public long put()
     {
-        while (requests.inFlight < window &&
-            requests.client.put(key, 0, nextKey(), value, 0, value.capacity(), requests.listener) >= 0)
+        while (requests.tryPut(key, nextKey(), value))
         {
-            requests.inFlight++;
+            // fill the window
         }
         return awaitOne();
     }
@@ -128,9 +127,9 @@ public class KvGroupBenchmark
     @Benchmark
     public long get()
     {
-        while (requests.inFlight < window && requests.client.get(key, 0, nextKey(), requests.listener) >= 0)
+        while (requests.tryGet(key, nextKey()))
         {
-            requests.inFlight++;
+            // fill the window
         }
         return awaitOne();
     }

@@ -3,6 +3,7 @@ package dev.tern.perf.storage;
 import dev.tern.storage.ResultCode;
 import dev.tern.storage.client.KvClient;
 import dev.tern.storage.client.KvResponseListener;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,12 +15,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class KvWindow
 {
     final KvClient client;
-    final int window;
     final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 50_000);
-    int inFlight;
     long completed;
     long failed;
-    final KvResponseListener listener = (correlationId, result, version, response) ->
+    private final int window;
+    private int inFlight;
+    private final KvResponseListener listener = (correlationId, result, version, response) ->
     {
         inFlight--;
         completed++;
@@ -35,6 +36,28 @@ final class KvWindow
         this.window = window;
     }
 
+    /** @return whether a put went out: fewer than {@code window} were in flight and the client took it. */
+    boolean tryPut(final DirectBuffer key, final int keyLength, final DirectBuffer value)
+    {
+        if (inFlight < window && client.put(key, 0, keyLength, value, 0, value.capacity(), listener) >= 0)
+        {
+            inFlight++;
+            return true;
+        }
+        return false;
+    }
+
+    /** @return whether a get went out: fewer than {@code window} were in flight and the client took it. */
+    boolean tryGet(final DirectBuffer key, final int keyLength)
+    {
+        if (inFlight < window && client.get(key, 0, keyLength, listener) >= 0)
+        {
+            inFlight++;
+            return true;
+        }
+        return false;
+    }
+
     /**
      * Put keys {@code first} to {@code first + count - 1} (the id at offset 8 of {@code key}, and at offset 0 of
      * {@code value}) and wait for every answer.
@@ -43,19 +66,10 @@ final class KvWindow
     {
         for (int i = 0; i < count; i++)
         {
-            while (inFlight >= window)
-            {
-                idle.idle(client.poll());
-            }
             key.putLong(8, first + i);
             value.putLong(0, first + i);
-            if (client.put(key, 0, key.capacity(), value, 0, value.capacity(), listener) >= 0)
+            while (!tryPut(key, key.capacity(), value))
             {
-                inFlight++;
-            }
-            else
-            {
-                i--;
                 idle.idle(client.poll());
             }
         }

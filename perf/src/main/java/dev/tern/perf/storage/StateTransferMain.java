@@ -96,7 +96,8 @@ public final class StateTransferMain
         for (int author = 0; author < 2; author++)
         {
             final File binlog = new File(nodeDir(author), "binlog");
-            final String lastAtStop = cycles(binlog)[cycles(binlog).length - 1];
+            final String[] atStop = cycles(binlog);
+            final String lastAtStop = atStop[atStop.length - 1];
             await(() ->
             {
                 requests.putAll(key, value, 0, WINDOW);
